@@ -1,0 +1,39 @@
+"""Every key a baseline may set. ``baselines/default.yaml`` documents each one."""
+
+from .schema import Bool, Choice, Int, ListOf, MapOf, Optional, Section, Str
+
+PERMIT_ROOT_LOGIN = ("no", "forced-commands-only", "prohibit-password", "yes")
+
+SSH = Section(
+    {
+        "permit_root_login": Choice(PERMIT_ROOT_LOGIN[:-1]),
+        "ciphers": ListOf(Str()),
+        "macs": ListOf(Str()),
+        "kex": ListOf(Str()),
+        "max_auth_tries": Int(minimum=1),
+        "login_grace_time": Int(minimum=1),
+        "client_alive_interval": Int(minimum=1),
+        "client_alive_count_max": Int(minimum=1),
+        "forwarding": Section({"tcp": Bool(), "agent": Bool()}),
+        "allow_users": Optional(ListOf(Str())),
+        "allow_groups": Optional(ListOf(Str())),
+        "max_startups": Str(r"\d+(:\d+:\d+)?", "start:rate:full, e.g. 10:30:60"),
+        "max_sessions": Int(minimum=1),
+        "rsa_min_bits": Int(minimum=1024),
+    }
+)
+
+# The settings a baseline tunes; a per-host override may set any of them.
+SETTINGS = {
+    "level": Choice((1, 2)),
+    "ssh": SSH,
+}
+
+BASELINE = Section(
+    {
+        "description": Str(),
+        "extends": Str(),
+        "hosts": MapOf(Section(SETTINGS)),
+        **SETTINGS,
+    }
+)

@@ -1,0 +1,172 @@
+"""Facts: what a host is, read once per host per session and shared by every control.
+
+A fact is a function ``(ctx) -> value`` registered with ``@fact``. It runs
+commands through ``ctx.run`` (each one recorded as evidence), parses their
+output with pure functions, and raises ``CheckError`` when it cannot read its
+evidence or ``NotApplicable`` when its subject is absent by design. Its value,
+or its exception, is cached for the host; a control that reads it gets the
+evidence of every command behind it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..outcomes import CheckError, HostUnreachable, NotApplicable
+from ..redact import redact
+
+FACTS: dict[str, Callable[["HostContext"], Any]] = {}
+
+# Shell exit statuses that mean the command itself is unusable on this host.
+COMMAND_NOT_FOUND = 127
+NOT_EXECUTABLE = 126
+
+
+def fact(function: Callable[["HostContext"], Any]) -> Callable[["HostContext"], Any]:
+    FACTS[function.__name__] = function
+    return function
+
+
+@dataclass(frozen=True)
+class CommandRecord:
+    command: str
+    exit_status: int
+    output: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"command": self.command, "exit_status": self.exit_status, "output": self.output}
+
+
+@dataclass(frozen=True)
+class CommandOutput:
+    command: str
+    exit_status: int
+    stdout: str
+    stderr: str
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    value: Any
+    error: Exception | None
+    evidence: tuple[CommandRecord, ...]
+
+
+class HostContext:
+    """One audited host: its transport, its cached facts, the commands they ran."""
+
+    def __init__(self, host, spec: str):
+        self.host = host
+        self.spec = spec
+        self.commands_run = 0
+        self._facts: dict[str, FactRecord] = {}
+        self._collecting: list[list[CommandRecord]] = []
+        self._unreachable: HostUnreachable | None = None
+
+    def run(self, command: str, *args: str, ok: tuple[int, ...] = (0,)) -> CommandOutput:
+        """Run a command (arguments quoted by the backend) and record it as evidence.
+
+        An exit status outside ``ok`` raises ``CheckError``: a fact never
+        builds on output it did not expect.
+        """
+        if self._unreachable is not None:
+            raise self._unreachable
+        rendered = self.host.backend.quote(command, *args)
+        try:
+            result = self.host.run(command, *args)
+        except Exception as exc:  # every backend reports transport failures its own way
+            self._unreachable = HostUnreachable(f"host unreachable: {_transport_reason(exc)}")
+            raise self._unreachable from None
+        self.commands_run += 1
+        output = CommandOutput(rendered, result.rc, result.stdout, result.stderr)
+        combined = result.stdout + (("\n" if result.stdout and result.stderr else "") + result.stderr)
+        record = CommandRecord(rendered, result.rc, redact(combined.rstrip("\n")))
+        if self._collecting:
+            self._collecting[-1].append(record)
+        if result.rc not in ok:
+            raise CheckError(_failure_reason(output))
+        return output
+
+    def run_argv(self, argv: list[str], ok: tuple[int, ...] = (0,)) -> CommandOutput:
+        """Run a command given as an argument vector; every word is quoted."""
+        return self.run(" ".join(["%s"] * len(argv)), *argv, ok=ok)
+
+    def fact(self, name: str) -> FactRecord:
+        record = self._facts.get(name)
+        if record is None:
+            record = self._compute(name)
+            self._facts[name] = record
+        if self._collecting:
+            self._collecting[-1].extend(record.evidence)
+        return record
+
+    def value(self, name: str) -> Any:
+        """A fact's value for another fact; its error propagates."""
+        record = self.fact(name)
+        if record.error is not None:
+            raise _fresh(record.error)
+        return record.value
+
+    def _compute(self, name: str) -> FactRecord:
+        try:
+            provider = FACTS[name]
+        except KeyError:
+            raise KeyError(f"no fact named {name!r}") from None
+        evidence: list[CommandRecord] = []
+        self._collecting.append(evidence)
+        try:
+            value, error = provider(self), None
+        except (CheckError, NotApplicable) as exc:
+            value, error = None, exc
+        except Exception as exc:  # a parser that chokes must not become a pass
+            value, error = None, CheckError(f"could not interpret {name}: {exc}")
+        finally:
+            self._collecting.pop()
+        return FactRecord(value, error, tuple(dict.fromkeys(evidence)))
+
+
+class Facts:
+    """A check's view of its host's facts, gathering the evidence it relied on."""
+
+    def __init__(self, ctx: HostContext):
+        self._ctx = ctx
+        self.evidence: dict[CommandRecord, None] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        record = self._ctx.fact(name)
+        self.evidence.update(dict.fromkeys(record.evidence))
+        if record.error is not None:
+            raise _fresh(record.error)
+        return record.value
+
+
+def _fresh(error: Exception) -> Exception:
+    """A new instance, so a cached error does not carry one check's traceback into the next."""
+    if isinstance(error, (CheckError, NotApplicable)):
+        return type(error)(error.reason)
+    return error
+
+
+def _failure_reason(output: CommandOutput) -> str:
+    detail = (output.stderr or output.stdout).strip().splitlines()
+    last = detail[-1] if detail else ""
+    if output.exit_status == COMMAND_NOT_FOUND:
+        return f"command not found: {output.command.split()[0]}"
+    if output.exit_status == NOT_EXECUTABLE or "permission denied" in last.lower():
+        return f"permission denied: {output.command}: {last}"
+    if last.startswith("sudo:"):
+        return f"sudo failed: {last}"
+    return f"{output.command} exited {output.exit_status}" + (f": {last}" if last else "")
+
+
+def _transport_reason(exc: Exception) -> str:
+    # The ssh backend raises RuntimeError(CommandResult) when ssh itself exits 255.
+    result = exc.args[0] if exc.args else None
+    stderr = getattr(result, "stderr", None)
+    if isinstance(stderr, str) and stderr.strip():
+        return stderr.strip().splitlines()[-1]
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,1 @@
+"""Pure functions from command output to typed values. No I/O here."""

@@ -1,0 +1,201 @@
+"""The pytest plugin: options, baselines, per-host facts, verdicts and outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from . import __version__, transport
+from .baseline import BaselineError, load_baseline
+from .controls import control_of
+from .facts import Facts, HostContext
+from .outcomes import CheckError, NotApplicable
+from .reporting import html_cells, html_header, summary_lines
+from .results import HostInfo, RunResults
+from .verdict import classify, evidence_text, result_entry
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+BASELINES_DIR = PROJECT_DIR / "baselines"
+
+facts_key = pytest.StashKey[Facts]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("hardening-audit")
+    group.addoption("--baseline", default="default", metavar="NAME|PATH",
+                    help="baseline to audit against: a name in baselines/ or a YAML path (default: default)")
+    group.addoption("--report-dir", default="reports", metavar="DIR",
+                    help="where compliance.html, results.json and junit.xml are written (default: reports)")
+    group.addoption("--controls", default=None, metavar="GLOBS",
+                    help="only these controls: comma-separated ID globs, e.g. SSH-0*,FW-03")
+    group.addoption("--list-controls", action="store_true",
+                    help="print the control catalog (ID, severity, level, domain, title) and exit")
+    group.addoption("--insecure-host-keys", action="store_true",
+                    help="paramiko:// hosts: accept host keys that known_hosts does not confirm")
+
+
+class AuditSession:
+    """State of one audit run: the baseline, each host's facts, the results."""
+
+    def __init__(self, config: pytest.Config, baseline):
+        self.config = config
+        self.baseline = baseline
+        self.report_dir = Path(config.getoption("report_dir"))
+        self.contexts: dict[str, HostContext] = {}
+        self.run = RunResults(
+            started=_now(), baseline=baseline.name,
+            baseline_checksum=baseline.checksum, tool_version=__version__,
+        )
+
+    def context(self, host) -> HostContext:
+        spec = host.backend.get_pytest_id()
+        if spec not in self.contexts:
+            self.contexts[spec] = HostContext(host, spec)
+        return self.contexts[spec]
+
+    def settings_for(self, ctx: HostContext):
+        names = [ctx.host.backend.get_hostname(), ctx.spec]
+        record = ctx.fact("system")
+        if record.error is None:
+            names.append(record.value.hostname)
+        return self.baseline.for_host(*names)
+
+    def host_info(self, ctx: HostContext) -> HostInfo:
+        record = ctx.fact("system")
+        if record.error is not None:
+            return HostInfo(ctx.spec, ctx.host.backend.get_hostname(), "unknown")
+        return HostInfo(ctx.spec, record.value.hostname, record.value.os)
+
+    # pytest hooks, registered on this object
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        control = control_of(item)
+        if control is None or report.when == "teardown" or (report.when == "setup" and report.passed):
+            return
+        host = item.funcargs.get("host") or item.callspec.params["_testinfra_host"]
+        ctx = self.context(host)
+        status, message = classify(call.excinfo)
+        view = item.stash.get(facts_key, None)
+        evidence = list(view.evidence) if view is not None else []
+        report.audit = result_entry(control, ctx.spec, status, message, evidence)
+        info = self.host_info(ctx)
+        report.audit_host = {"host": info.host, "hostname": info.hostname, "os": info.os}
+        report.user_properties.extend(
+            [("control", control.id), ("severity", control.severity), ("host", ctx.spec), ("status", status)]
+        )
+        report.sections.append(("evidence", evidence_text(evidence)))
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        audit = getattr(report, "audit", None)
+        if audit is not None:
+            self.run.add(HostInfo(**report.audit_host), audit)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not self.run.results:
+            return
+        self.run.finished = _now()
+        self.run.write(self.report_dir / "results.json")
+
+    def pytest_terminal_summary(self, terminalreporter) -> None:
+        if not self.run.results:
+            return
+        terminalreporter.section("hardening-audit summary")
+        for line in summary_lines(self.run, self.report_dir):
+            terminalreporter.write_line(line)
+
+    def pytest_html_report_title(self, report) -> None:
+        report.title = "Hardening compliance report"
+
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        cells[1:1] = html_header()
+
+    def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
+        audit = getattr(report, "audit", None)
+        if audit is not None:
+            cells[1:1] = html_cells(audit)
+        elif report.when != "call":
+            cells[1:1] = html_cells(None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "control: a hardening control")
+    if config.getoption("list_controls"):
+        return
+    try:
+        baseline = load_baseline(config.getoption("baseline"), BASELINES_DIR)
+    except BaselineError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    transport.install(verify_host_keys=not config.getoption("insecure_host_keys"))
+    report_dir = Path(config.getoption("report_dir"))
+    if not config.option.xmlpath:
+        config.option.xmlpath = str(report_dir / "junit.xml")
+    if not getattr(config.option, "htmlpath", None):
+        config.option.htmlpath = str(report_dir / "compliance.html")
+        config.option.self_contained_html = True
+    config.pluginmanager.register(AuditSession(config, baseline), "hardening-audit-session")
+
+
+def pytest_cmdline_main(config: pytest.Config):
+    if config.getoption("list_controls"):
+        from .catalog import list_controls
+
+        return list_controls(config)
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    missing = [item.nodeid for item in items if control_of(item) is None]
+    if missing:
+        raise pytest.UsageError(f"{missing[0]}: every check needs @control metadata")
+    patterns = config.getoption("controls")
+    if not patterns:
+        return
+    wanted = patterns.split(",")
+    selected = [item for item in items if control_of(item).matches(wanted)]
+    deselected = [item for item in items if not control_of(item).matches(wanted)]
+    if not selected:
+        raise pytest.UsageError(f"--controls {patterns}: no control matches")
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = selected
+
+
+def _session(request: pytest.FixtureRequest) -> AuditSession:
+    return request.config.pluginmanager.get_plugin("hardening-audit-session")
+
+
+@pytest.fixture(autouse=True)
+def _control_gate(request: pytest.FixtureRequest, host) -> None:
+    """Before a check runs: its host must answer, and its level must be selected."""
+    control = control_of(request.node)
+    audit = _session(request)
+    ctx = audit.context(host)
+    record = ctx.fact("system")
+    if record.error is not None:
+        raise CheckError(record.error.reason if isinstance(record.error, CheckError) else str(record.error))
+    if control.level > audit.settings_for(ctx).level:
+        raise NotApplicable(f"level {control.level} not selected")
+
+
+@pytest.fixture
+def facts(request: pytest.FixtureRequest, host) -> Facts:
+    """The host's facts, read once per host and shared; records the evidence a check used."""
+    view = Facts(_session(request).context(host))
+    request.node.stash[facts_key] = view
+    return view
+
+
+@pytest.fixture
+def baseline(request: pytest.FixtureRequest, host):
+    """The baseline settings for this host, per-host overrides applied."""
+    audit = _session(request)
+    return audit.settings_for(audit.context(host))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
