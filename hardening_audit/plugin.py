@@ -11,7 +11,7 @@ from . import __version__, transport
 from .baseline import BaselineError, load_baseline
 from .controls import control_of
 from .facts import Facts, HostContext
-from .outcomes import CheckError, NotApplicable
+from .outcomes import NOT_APPLICABLE, CheckError, NotApplicable
 from .reporting import html_cells, html_header, summary_lines
 from .results import HostInfo, RunResults
 from .verdict import classify, evidence_text, result_entry
@@ -85,10 +85,14 @@ class AuditSession:
         report.audit = result_entry(control, ctx.spec, status, message, evidence)
         info = self.host_info(ctx)
         report.audit_host = {"host": info.host, "hostname": info.hostname, "os": info.os}
-        report.user_properties.extend(
+        # junitxml writes the properties of the item from its teardown report.
+        item.user_properties.extend(
             [("control", control.id), ("severity", control.severity), ("host", ctx.spec), ("status", status)]
         )
         report.sections.append(("evidence", evidence_text(evidence)))
+        if status == NOT_APPLICABLE:
+            # The reason alone, not the exception's class name, in the terminal and JUnit.
+            report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {message}")
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         audit = getattr(report, "audit", None)

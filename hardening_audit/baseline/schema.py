@@ -92,7 +92,7 @@ class Choice(Type):
 
     def check(self, value, path):
         # YAML 1.1 reads a bare no/yes as a boolean; sshd-style choices mean the word.
-        if isinstance(value, bool) and "yes" in self.values:
+        if isinstance(value, bool) and {"yes", "no"} & set(self.values):
             value = "yes" if value else "no"
         if value not in self.values:
             raise SchemaError(path, f"expected {self.description}, found {_describe(value)}")
