@@ -181,10 +181,10 @@ def test_ssh_11_allowed_users(facts, baseline):
     session, whatever other accounts exist. When the baseline lists users or
     groups, the server must restrict logins to them (an entry's user@host
     pattern counts by its user part) and name no one else."""
+    sshd = facts.sshd  # first: a host without an SSH server is n/a for that reason
     wanted_users, wanted_groups = baseline.ssh.allow_users, baseline.ssh.allow_groups
     if wanted_users is None and wanted_groups is None:
         raise NotApplicable("baseline lists no ssh.allow_users or ssh.allow_groups")
-    sshd = facts.sshd
     users = [entry.split("@", 1)[0] for entry in sshd.values("allowusers")]
     groups = list(sshd.values("allowgroups"))
     assert users or groups, "expected AllowUsers/AllowGroups to restrict logins, found neither set"

@@ -1,0 +1,38 @@
+"""The lab's hosts, as data: adding a host is adding one line to HOSTS.
+
+Each host applies base/auditor first, then its scenarios in order.  Hosts keep
+their position here as their address (198.18.0.10 + index), so a host's
+address does not change when only some hosts are brought up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .scenarios import Scenario, load_scenario
+
+IMPLICIT_SCENARIOS = ("base/auditor",)
+
+
+@dataclass(frozen=True)
+class HostSpec:
+    name: str
+    scenarios: tuple[str, ...]
+    # False: only the prepared root is made (no network, not booted), for testinfra's chroot:// backend.
+    boot: bool = True
+
+    def all_scenarios(self) -> list[Scenario]:
+        return [load_scenario(name) for name in (*IMPLICIT_SCENARIOS, *self.scenarios)]
+
+    def packages(self) -> tuple[str, ...]:
+        return tuple(sorted({package for scenario in self.all_scenarios() for package in scenario.packages}))
+
+    def purges(self) -> tuple[str, ...]:
+        return tuple(package for scenario in self.all_scenarios() for package in scenario.purge)
+
+
+HOSTS: tuple[HostSpec, ...] = (
+    HostSpec("hardened", ("ssh/hardened",)),
+    HostSpec("ssh-weak", ("ssh/weak",)),
+    HostSpec("no-sshd", ("ssh/absent",), boot=False),
+)

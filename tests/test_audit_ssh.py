@@ -1,0 +1,229 @@
+"""The audit suite, run as an operator runs it, against the lab hosts.
+
+Each test starts ``pytest`` in the lab network namespace with ``--hosts`` and
+reads the verdicts back from ``results.json``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests.lab.snapshot import diff, snapshot
+
+REPO = Path(__file__).resolve().parent.parent
+LAB_BASELINE = Path(__file__).resolve().parent / "data" / "lab-baseline.yaml"
+SSH_CONTROLS = [f"SSH-{n:02d}" for n in range(1, 19)]
+
+# Expected verdict of every SSH control on every booted lab host (lab baseline).
+EXPECTED = {
+    "hardened": dict.fromkeys(SSH_CONTROLS, "pass"),
+    "ssh-weak": {
+        "SSH-01": "fail",  # PermitRootLogin yes
+        "SSH-02": "fail",  # PasswordAuthentication yes
+        "SSH-03": "fail",  # PermitEmptyPasswords yes
+        "SSH-04": "fail",  # CBC ciphers
+        "SSH-05": "fail",  # Debian's default MACs include umac-64
+        "SSH-06": "pass",  # Debian's default key exchanges are all allowed
+        "SSH-07": "fail",  # MaxAuthTries 10
+        "SSH-08": "fail",  # LoginGraceTime 0
+        "SSH-09": "fail",  # ClientAliveInterval 0 (default)
+        "SSH-10": "fail",  # X11Forwarding yes
+        "SSH-11": "fail",  # no AllowUsers although the baseline lists auditor
+        "SSH-12": "pass",  # LogLevel INFO (default)
+        "SSH-13": "fail",  # Banner none (default)
+        "SSH-14": "fail",  # world-writable drop-in, world-readable host key
+        "SSH-15": "fail",  # HostbasedAuthentication yes, IgnoreRhosts no, PermitUserEnvironment yes
+        "SSH-16": "pass",  # UsePAM yes (Debian default)
+        "SSH-17": "fail",  # MaxStartups 10:30:100 (default)
+        "SSH-18": "fail",  # 1024-bit RSA host key
+    },
+}
+
+
+def run_audit(lab, tmp_path: Path, hosts: str, *extra: str, ssh_config: Path | None = None):
+    """Run the suite in the lab namespace; return (exit status, results document, seconds)."""
+    report_dir = tmp_path / "report"
+    argv = [
+        sys.executable, "-m", "pytest", f"--hosts={hosts}",
+        f"--ssh-config={ssh_config or lab.ssh_config}", f"--baseline={LAB_BASELINE}",
+        f"--report-dir={report_dir}", "-p", "no:randomly", *extra,
+    ]
+    started = time.monotonic()
+    proc = lab.run_in_ns(argv, cwd=REPO, capture_output=True, text=True, timeout=600)
+    elapsed = time.monotonic() - started
+    results_file = report_dir / "results.json"
+    assert results_file.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc, json.loads(results_file.read_text()), elapsed
+
+
+def verdicts(document: dict, host: str) -> dict[str, str]:
+    return {r["control"]: r["status"] for r in document["results"] if r["host"] == host}
+
+
+@pytest.fixture(scope="module")
+def full_audit(lab, tmp_path_factory):
+    """Both hosts over both transports, with a snapshot of their disks around the audit."""
+    tmp = tmp_path_factory.mktemp("full-audit")
+    before = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+    proc, document, _ = run_audit(lab, tmp, "ssh://hardened,paramiko://ssh-weak", "--sudo")
+    after = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+    return proc, document, tmp / "report", before, after
+
+
+@pytest.mark.parametrize("spec, name", [("ssh://hardened", "hardened"), ("paramiko://ssh-weak", "ssh-weak")])
+def test_every_ssh_control_has_its_expected_verdict(full_audit, spec, name):
+    _, document, *_ = full_audit
+    found = verdicts(document, spec)
+    assert found == EXPECTED[name], {c: (found.get(c), s) for c, s in EXPECTED[name].items() if found.get(c) != s}
+
+
+def test_exit_status_is_1_when_a_control_fails(full_audit):
+    proc, *_ = full_audit
+    assert proc.returncode == 1, proc.stdout[-2000:]
+
+
+def test_failures_state_expected_and_found_with_evidence(full_audit):
+    _, document, *_ = full_audit
+    weak = {r["control"]: r for r in document["results"] if r["host"] == "paramiko://ssh-weak"}
+    assert weak["SSH-01"]["message"] == "PermitRootLogin expected no or stricter, found yes"
+    assert weak["SSH-07"]["message"] == "MaxAuthTries expected at most 4, found 10"
+    assert "ssh_host_rsa1024_key (RSA 1024 bits)" in weak["SSH-18"]["message"]
+    assert "0666" in weak["SSH-14"]["message"]
+    for result in weak.values():
+        assert result["evidence"], result["control"]
+        assert any(" -T -C user=root" in e["command"] for e in result["evidence"]), result["control"]
+        assert "PRIVATE KEY-----\n" not in json.dumps(result)
+
+
+def test_host_entries_name_the_system(full_audit):
+    _, document, *_ = full_audit
+    hosts = {h["host"]: h for h in document["hosts"]}
+    assert set(hosts) == {"ssh://hardened", "paramiko://ssh-weak"}
+    assert hosts["ssh://hardened"]["score"] == 100
+    assert hosts["ssh://hardened"]["hostname"] == "hardened"
+    assert "Debian" in hosts["paramiko://ssh-weak"]["os"]
+    assert hosts["paramiko://ssh-weak"]["counts"]["fail"] == list(EXPECTED["ssh-weak"].values()).count("fail")
+
+
+def test_html_json_and_junit_agree(full_audit):
+    _, document, report_dir, *_ = full_audit
+    from_json = sorted((r["host"], r["control"], r["status"]) for r in document["results"])
+
+    junit = ET.parse(report_dir / "junit.xml").getroot()
+    from_junit = sorted(
+        (props["host"], props["control"], props["status"])
+        for case in junit.iter("testcase")
+        for props in [{p.get("name"): p.get("value") for p in case.iter("property")}]
+    )
+    assert from_junit == from_json
+
+    rows = [
+        tuple(_cell(row, column) for column in ("host", "control", "status"))
+        for row in html_result_rows(report_dir / "compliance.html")
+    ]
+    assert sorted(rows) == from_json
+
+
+def html_result_rows(path: Path) -> list[list[str]]:
+    """The result table rows pytest-html embeds as JSON in its self-contained page."""
+    blob = re.search(r'data-jsonblob="([^"]*)"', path.read_text()).group(1)
+    data = json.loads(html.unescape(blob))
+    return [entry["resultsTableRow"] for entries in data["tests"].values() for entry in entries]
+
+
+def _cell(row: list[str], column: str) -> str:
+    for cell in row:
+        match = re.fullmatch(rf'<td class="col-{column}">(.*)</td>', cell)
+        if match:
+            return html.unescape(match.group(1))
+    raise AssertionError(f"no {column} cell in {row}")
+
+
+def test_audit_changes_nothing_on_the_hosts(full_audit):
+    *_, before, after = full_audit
+    for name in EXPECTED:
+        assert diff(before[name], after[name]) == [], name
+
+
+def test_without_root_root_only_facts_report_needs_root(lab, tmp_path):
+    proc, document, _ = run_audit(lab, tmp_path, "paramiko://ssh-weak", "--controls=SSH-01,SSH-14")
+    results = [r for r in document["results"]]
+    assert {r["status"] for r in results} == {"error"}
+    assert all(r["message"].startswith("needs root: connected as uid ") for r in results)
+    assert proc.returncode == 1
+
+
+def test_unreachable_host_costs_one_timeout_and_spares_the_others(lab, tmp_path):
+    _, alone, alone_seconds = run_audit(lab, tmp_path / "alone", "paramiko://hardened", "--sudo")
+    proc, document, seconds = run_audit(
+        lab, tmp_path / "mixed", "paramiko://hardened,paramiko://unreachable,ssh://unreachable", "--sudo"
+    )
+    assert verdicts(document, "paramiko://hardened") == verdicts(alone, "paramiko://hardened")
+    for spec in ("paramiko://unreachable", "ssh://unreachable"):
+        results = [r for r in document["results"] if r["host"] == spec]
+        assert len(results) == len(SSH_CONTROLS)
+        assert {r["status"] for r in results} == {"error"}
+        assert len({r["message"] for r in results}) == 1
+        assert results[0]["message"].startswith("host unreachable: ")
+    # Two unreachable hosts, one connection timeout each (ConnectTimeout 5 in the lab's
+    # ssh_config), never one per control: 18 timeouts would take 90 s per host.
+    assert seconds - alone_seconds < 2 * 3 * 5, (seconds, alone_seconds)
+    assert proc.returncode == 1
+
+
+def test_mismatching_host_key_is_refused(lab, tmp_path):
+    """known_hosts that records another host's key for 'hardened' makes the audit refuse it."""
+    hardened = lab.address("hardened")
+    weak = lab.address("ssh-weak")
+    lines = lab.known_hosts.read_text().splitlines()
+    weak_keys = [line.split(" ", 1)[1] for line in lines if line.split(" ", 1)[0] == weak]
+    forged = [line for line in lines if hardened not in line.split(" ", 1)[0].split(",")]
+    forged += [f"{hardened} {key}" for key in weak_keys]
+    known_hosts = tmp_path / "known_hosts"
+    known_hosts.write_text("\n".join(forged) + "\n")
+    config = tmp_path / "ssh_config"
+    config.write_text(lab.ssh_config.read_text().replace(str(lab.known_hosts), str(known_hosts)))
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened", "--sudo", "--controls=SSH-01",
+                               ssh_config=config)
+    (result,) = document["results"]
+    assert result["status"] == "error"
+    assert "does not match known_hosts" in result["message"], result["message"]
+
+
+def test_host_without_ssh_server_is_not_applicable(lab, tmp_path):
+    root = lab.root("no-sshd")
+    report_dir = tmp_path / "report"
+    proc = lab.run_in_ns(
+        [sys.executable, "-m", "pytest", "--connection=chroot", f"--hosts={root}", f"--report-dir={report_dir}"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    document = json.loads((report_dir / "results.json").read_text())
+    assert {r["status"] for r in document["results"]} == {"not_applicable"}
+    assert {r["message"] for r in document["results"]} == {"no SSH server installed (sshd not found)"}
+
+
+def test_strict_baseline_selects_level_2_and_tighter_lists(lab, tmp_path):
+    strict = tmp_path / "lab-strict.yaml"
+    strict.write_text("extends: strict\nssh:\n  allow_users: [auditor]\n")
+    report_dir = tmp_path / "report"
+    proc = lab.run_in_ns(
+        [sys.executable, "-m", "pytest", "--hosts=paramiko://hardened,paramiko://ssh-weak", "--sudo",
+         f"--ssh-config={lab.ssh_config}", f"--baseline={strict}", f"--report-dir={report_dir}",
+         "--controls=SSH-04,SSH-05,SSH-10"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    document = json.loads((report_dir / "results.json").read_text())
+    assert document["run"]["baseline"] == str(strict)
+    assert verdicts(document, "paramiko://hardened") == {"SSH-04": "pass", "SSH-05": "pass", "SSH-10": "pass"}
+    weak = {r["control"]: r for r in document["results"] if r["host"] == "paramiko://ssh-weak"}
+    assert weak["SSH-10"]["message"].startswith("expected forwarding off, found X11Forwarding, AllowTcpForwarding")
+    assert proc.returncode == 1
