@@ -12,13 +12,18 @@ from .lab import Lab
 from .progress import LabError
 
 
+def _pytest_command() -> list[str]:
+    """pytest of the interpreter running this (the project's virtual environment under make)."""
+    return [sys.executable, "-m", "pytest"]
+
+
 def _audit_hint(lab: Lab) -> str:
     booted = lab.booted_hosts
     lines = []
     if booted:
         pytest_line = lab.ns_command(
             [
-                "pytest",
+                *_pytest_command(),
                 f"--hosts={','.join('ssh://' + name for name in booted)}",
                 f"--ssh-config={lab.ssh_config}",
                 "--sudo",
@@ -34,9 +39,9 @@ def _audit_hint(lab: Lab) -> str:
         if not host.spec.boot:
             lines += [
                 f"Image-only host {name} (testinfra's chroot backend, no namespace needed):",
-                "  " + shlex.join(["pytest", "--connection=chroot", f"--hosts={host.root}"]),
+                "  " + shlex.join([*_pytest_command(), "--connection=chroot", f"--hosts={host.root}"]),
             ]
-    lines += ["Tear down:", "  python -m tests.lab down"]
+    lines += ["Tear down:", "  make lab-down"]
     return "\n".join(lines)
 
 

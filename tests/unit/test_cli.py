@@ -1,0 +1,58 @@
+"""The audit command's options on this machine (local backend): catalog, selection, usage errors."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def audit(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pytest", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_list_controls_prints_the_catalog_and_exits_0():
+    proc = audit("--list-controls")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split() == ["ID", "SEVERITY", "LEVEL", "DOMAIN", "TITLE"]
+    rows = {line.split()[0]: line.split()[1:4] for line in lines[1:] if line.startswith("SSH-")}
+    assert sorted(rows) == [f"SSH-{n:02d}" for n in range(1, 19)]
+    assert rows["SSH-03"] == ["critical", "1", "ssh"]
+    assert rows["SSH-01"] == ["high", "1", "ssh"]
+    assert "18 controls (1 critical, 3 high, 7 medium, 7 low)" in proc.stdout
+
+
+def test_controls_option_selects_by_id_glob(tmp_path):
+    proc = audit("--controls=SSH-0*,ssh-14", f"--report-dir={tmp_path}")
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    document = json.loads((tmp_path / "results.json").read_text())
+    assert sorted(r["control"] for r in document["results"]) == [f"SSH-0{n}" for n in range(1, 10)] + ["SSH-14"]
+    assert len(document["hosts"]) == 1 and document["hosts"][0]["host"] == "local"
+
+
+def test_domain_marker_selects_a_domain(tmp_path):
+    proc = audit("-m", "ssh", f"--report-dir={tmp_path}")
+    document = json.loads((tmp_path / "results.json").read_text())
+    assert len(document["results"]) == 18, proc.stdout
+    proc = audit("-m", "firewall", f"--report-dir={tmp_path / 'none'}")
+    assert proc.returncode == 5 and not (tmp_path / "none" / "results.json").exists()
+
+
+def test_controls_option_matching_nothing_is_a_usage_error(tmp_path):
+    proc = audit("--controls=XYZ-*", f"--report-dir={tmp_path}")
+    assert proc.returncode == 4
+    assert "--controls XYZ-*: no control matches" in proc.stderr
+
+
+def test_every_result_of_a_local_run_is_judged(tmp_path):
+    """Whatever this machine has, no control is left without one of the five outcomes."""
+    proc = audit(f"--report-dir={tmp_path}")
+    document = json.loads((tmp_path / "results.json").read_text())
+    statuses = {r["status"] for r in document["results"]}
+    assert statuses <= {"pass", "fail", "not_applicable", "waived", "error"}
+    assert proc.returncode == (1 if statuses & {"fail", "error"} else 0)
+    for name in ("compliance.html", "junit.xml"):
+        assert (tmp_path / name).stat().st_size > 0
