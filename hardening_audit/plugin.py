@@ -12,7 +12,7 @@ from .baseline import BaselineError, load_baseline
 from .controls import control_of
 from .facts import Facts, HostContext
 from .outcomes import NOT_APPLICABLE, CheckError, NotApplicable
-from .reporting import html_cells, html_header, summary_lines
+from .reporting import html_cells, html_details, html_header, summary_lines
 from .results import HostInfo, RunResults
 from .verdict import classify, evidence_text, result_entry
 
@@ -117,6 +117,11 @@ class AuditSession:
 
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
         cells[1:1] = html_header()
+
+    def pytest_html_results_table_html(self, report, data: list[str]) -> None:
+        audit = getattr(report, "audit", None)
+        if audit is not None:
+            data[:] = [html_details(audit, dict(report.sections).get("evidence", ""))]
 
     def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
         audit = getattr(report, "audit", None)

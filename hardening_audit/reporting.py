@@ -27,6 +27,22 @@ def html_cells(audit: dict[str, Any] | None) -> list[str]:
     ]
 
 
+def html_details(audit: dict[str, Any], evidence: str) -> str:
+    """What an auditor reads when a result row is expanded (escaped HTML text)."""
+    references = "; ".join(f"{kind.upper()} {', '.join(values)}" for kind, values in audit["references"].items())
+    lines = [
+        f"{audit['control']} {audit['title']} ({audit['severity']}, level {audit['level']})",
+        f"Status: {audit['status']}" + (f": {audit['message']}" if audit["message"] else ""),
+        f"Why: {audit['rationale']}",
+        f"Remediation: {audit['remediation']}",
+        f"References: {references or 'none'}",
+        "",
+        "Evidence:",
+        evidence,
+    ]
+    return escape("\n".join(lines))
+
+
 def summary_lines(run: RunResults, report_dir: Path) -> list[str]:
     lines = []
     for spec, info in run.hosts.items():
