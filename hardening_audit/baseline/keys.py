@@ -1,6 +1,6 @@
 """Every key a baseline may set. ``baselines/default.yaml`` documents each one."""
 
-from .schema import Bool, Choice, Int, ListOf, MapOf, Optional, Section, Str
+from .schema import Bool, Choice, Int, ListOf, MapOf, Network, Optional, Section, Str
 
 PERMIT_ROOT_LOGIN = ("no", "forced-commands-only", "prohibit-password", "yes")
 
@@ -23,9 +23,21 @@ SSH = Section(
     }
 )
 
+PORT_SPEC = Str(r"(tcp|udp|sctp)/\d{1,5}(-\d{1,5})?", "protocol/port or protocol/low-high, e.g. tcp/22")
+
+FIREWALL = Section(
+    {
+        "allowed_inbound": ListOf(PORT_SPEC),
+        "admin_sources": Optional(ListOf(Network())),
+        "forwarding": Bool(),
+        "egress": Choice(("open", "filtered")),
+    }
+)
+
 # The settings a baseline tunes; a per-host override may set any of them.
 SETTINGS = {
     "level": Choice((1, 2)),
+    "firewall": FIREWALL,
     "ssh": SSH,
 }
 

@@ -7,6 +7,7 @@ file name.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -97,6 +98,17 @@ class Choice(Type):
         if value not in self.values:
             raise SchemaError(path, f"expected {self.description}, found {_describe(value)}")
         return value
+
+
+class Network(Type):
+    description = "an IP address or network (CIDR)"
+
+    def check(self, value, path):
+        try:
+            ipaddress.ip_network(str(value), strict=False)
+        except ValueError:
+            raise SchemaError(path, f"expected an IP address or network such as 192.0.2.0/24, found {_describe(value)}") from None
+        return str(value)
 
 
 @dataclass

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cgroups
 from .hosts import HostSpec
 from .progress import LabError
 from .rootfs import HOSTS_FILE, Base, Layer
@@ -176,11 +177,13 @@ class LabHost:
             "--timezone=off",
             "--link-journal=no",
         ]
+        join_own_cgroup = cgroups.joiner(cgroups.create(self.machine))
         with open(self.log, "ab") as log:
             # A session of its own: a Ctrl-C at the terminal must not reach the
             # containers; the lab stops them in order instead.
             self.nspawn = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                preexec_fn=join_own_cgroup,
             )
 
     def log_tail(self, lines: int = 15) -> str:

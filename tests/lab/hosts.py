@@ -32,7 +32,12 @@ class HostSpec:
 
 
 HOSTS: tuple[HostSpec, ...] = (
-    HostSpec("hardened", ("ssh/hardened",)),
+    HostSpec("hardened", ("ssh/hardened", "fw/nftables-hardened")),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
+    HostSpec("fw-iptables", ("fw/iptables-persistent",)),
+    HostSpec("fw-ufw", ("fw/ufw",)),
+    HostSpec("fw-firewalld", ("fw/firewalld",)),
+    HostSpec("fw-none", ("fw/no-firewall-listener",)),
+    HostSpec("fw-accept-all", ("fw/nftables-accept-all",)),
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from . import network
+from . import cgroups, network
 from .host import (
     NSPAWN_LOCK_DIR,
     NSPAWN_PROPAGATE_DIR,
@@ -255,6 +255,7 @@ class Lab:
         # Anything still running in a lab namespace was started through this lab
         # (an ssh ControlPersist master, a hung client, a stray container process).
         terminate({pid for namespace in namespaces for pid in network.namespace_pids(namespace)}, timeout=3)
+        cgroups.remove(machine_name(self.prefix, ""))
         for propagate_dir in NSPAWN_PROPAGATE_DIR.glob(machine_name(self.prefix, "*")):
             shutil.rmtree(propagate_dir, ignore_errors=True)
         # nspawn removes its image lock when it exits cleanly, not when killed.

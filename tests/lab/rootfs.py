@@ -36,6 +36,9 @@ APT_INSTALL_SCRIPT = """
 printf '%s' "$POLICY_RC_D" > /usr/sbin/policy-rc.d
 chmod 0755 /usr/sbin/policy-rc.d
 apt-get update --error-on=any
+if [ -n "${DEBCONF_SELECTIONS:-}" ]; then
+    printf '%s\n' "$DEBCONF_SELECTIONS" | debconf-set-selections
+fi
 if [ "${UPGRADE:-no}" = yes ]; then
     apt-get -y -o Dpkg::Options::=--force-confold dist-upgrade
 fi
@@ -45,6 +48,17 @@ rm -f /usr/sbin/policy-rc.d
 # Package lists are large and go stale; a layer build fetches fresh ones.
 rm -rf /var/lib/apt/lists/*
 """
+
+# debconf answers given before a layer's packages are installed, for the
+# packages named in their first field (only those layers get them, and only
+# their recipes change).  DEBIAN_FRONTEND=noninteractive (CHROOT_ENV) takes
+# each question's default, and some defaults act on the build machine:
+# iptables-persistent's autosave would run iptables-save in the build
+# machine's network namespace and ship its rules in the layer.
+DEBCONF_SELECTIONS = (
+    "iptables-persistent iptables-persistent/autosave_v4 boolean false",
+    "iptables-persistent iptables-persistent/autosave_v6 boolean false",
+)
 
 
 # Each host gets this with its own name: sudo warns on every call when the
@@ -180,8 +194,19 @@ def _make_generic(root: Path) -> None:
     (root / "etc/hosts").write_text(HOSTS_FILE.format(hostname="localhost"))
 
 
+def debconf_selections(packages: Iterable[str]) -> list[str]:
+    """The DEBCONF_SELECTIONS lines for these packages."""
+    wanted = set(packages)
+    return [line for line in DEBCONF_SELECTIONS if line.split()[0] in wanted]
+
+
 def layer_recipe(base: Base, packages: Iterable[str]) -> dict:
-    return {"kind": "layer", "base": base.key, "packages": sorted(set(packages)), "version": BUILD_VERSION}
+    recipe = {"kind": "layer", "base": base.key, "packages": sorted(set(packages)), "version": BUILD_VERSION}
+    # Only when there are any: the keys of layers without preseeded packages stay as they were.
+    selections = debconf_selections(recipe["packages"])
+    if selections:
+        recipe["debconf"] = selections
+    return recipe
 
 
 def ensure_layer(base: Base, packages: Iterable[str]) -> Layer | None:
@@ -206,7 +231,7 @@ def ensure_layer(base: Base, packages: Iterable[str]) -> Layer | None:
                 run_chrooted(
                     work / "merged",
                     ["sh", "-ec", APT_INSTALL_SCRIPT, "apt-install", *wanted],
-                    env={"POLICY_RC_D": POLICY_RC_D},
+                    env={"POLICY_RC_D": POLICY_RC_D, "DEBCONF_SELECTIONS": "\n".join(recipe.get("debconf", []))},
                     what=f"installing {' '.join(wanted)}",
                     log=log,
                     overlay=(str(base.root), work / "upper", work / "work"),

@@ -1,0 +1,37 @@
+"""Parse systemctl listings: unit file states and loaded units."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# list-unit-files states of a unit that starts at boot (generated: SysV scripts enabled by rc links).
+ENABLED_STATES = {"enabled", "enabled-runtime", "generated"}
+
+
+def parse_unit_files(text: str) -> dict[str, str]:
+    """``systemctl list-unit-files --no-legend --no-pager``: unit name to its state."""
+    states = {}
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) >= 2:
+            states[fields[0]] = fields[1]
+    return states
+
+
+@dataclass(frozen=True)
+class Unit:
+    name: str
+    load: str
+    active: str
+    sub: str
+
+
+def parse_units(text: str) -> dict[str, Unit]:
+    """``systemctl list-units --all --no-legend --no-pager --plain``."""
+    units = {}
+    for line in text.splitlines():
+        fields = line.split(None, 4)
+        if len(fields) >= 4:
+            name = fields[0].lstrip("●* ")
+            units[name] = Unit(name, fields[1], fields[2], fields[3])
+    return units

@@ -1,0 +1,80 @@
+"""The verdict every control must reach on every booted lab host (lab baseline, level 1).
+
+Each host's scenarios (tests/lab/scenarios) put it into a known state; a
+comment names what makes a verdict differ from the host it is compared with.
+"""
+
+from __future__ import annotations
+
+SSH_CONTROLS = [f"SSH-{n:02d}" for n in range(1, 19)]
+FW_CONTROLS = [f"FW-{n:02d}" for n in range(1, 12)]
+
+SSH_HARDENED = dict.fromkeys(SSH_CONTROLS, "pass")
+
+# sshd as Debian 12 ships it, with the lab baseline (AllowUsers auditor required).
+SSH_DEBIAN_DEFAULT = {
+    **SSH_HARDENED,
+    "SSH-01": "fail",  # PermitRootLogin prohibit-password (baseline: no)
+    "SSH-02": "fail",  # PasswordAuthentication yes
+    "SSH-05": "fail",  # default MACs include umac-64
+    "SSH-07": "fail",  # MaxAuthTries 6
+    "SSH-08": "fail",  # LoginGraceTime 120
+    "SSH-09": "fail",  # ClientAliveInterval 0
+    "SSH-10": "fail",  # X11Forwarding yes
+    "SSH-11": "fail",  # no AllowUsers
+    "SSH-13": "fail",  # Banner none
+    "SSH-14": "fail",  # sshd_config 0644
+    "SSH-17": "fail",  # MaxStartups 10:30:100
+}
+
+SSH_WEAK = {
+    **SSH_DEBIAN_DEFAULT,
+    "SSH-01": "fail",  # PermitRootLogin yes
+    "SSH-03": "fail",  # PermitEmptyPasswords yes
+    "SSH-04": "fail",  # CBC ciphers
+    "SSH-07": "fail",  # MaxAuthTries 10
+    "SSH-08": "fail",  # LoginGraceTime 0
+    "SSH-14": "fail",  # world-writable drop-in, world-readable host key
+    "SSH-15": "fail",  # HostbasedAuthentication yes, IgnoreRhosts no, PermitUserEnvironment yes
+    "SSH-18": "fail",  # 1024-bit RSA host key
+}
+
+FW_LEVEL_2 = {"FW-10": "not_applicable", "FW-11": "not_applicable"}
+
+FW_HARDENED = {**dict.fromkeys(FW_CONTROLS, "pass"), **FW_LEVEL_2}
+
+FW_NONE = {
+    **dict.fromkeys(FW_CONTROLS, "fail"),
+    **FW_LEVEL_2,
+    "FW-08": "pass",  # only sshd listens (tcp/22 is allowed)
+}
+
+EXPECTED: dict[str, dict[str, str]] = {
+    "hardened": {**SSH_HARDENED, **FW_HARDENED},
+    "ssh-weak": {**SSH_WEAK, **FW_NONE},
+    "fw-iptables": {
+        **SSH_DEBIAN_DEFAULT,
+        **FW_HARDENED,
+        "FW-04": "fail",  # rules.v6 leaves IPv6 INPUT at ACCEPT
+        "FW-05": "fail",  # no IPv6 loopback rules
+        "FW-06": "fail",  # IPv6 FORWARD ACCEPT
+        "FW-09": "fail",  # IPv6 inbound default accept opens every port
+    },
+    "fw-ufw": {
+        **SSH_DEBIAN_DEFAULT,
+        **FW_HARDENED,
+        "FW-09": "fail",  # ufw's before.rules accept DHCP (udp/68), mDNS (udp/5353) and UPnP (udp/1900)
+    },
+    "fw-firewalld": {
+        **SSH_DEBIAN_DEFAULT,
+        **FW_HARDENED,
+        "FW-05": "fail",  # firewalld drops no spoofed 127.0.0.0/8 or ::1 sources
+    },
+    "fw-none": {**SSH_DEBIAN_DEFAULT, **FW_NONE, "FW-08": "fail"},  # busybox httpd on *:8080
+    "fw-accept-all": {
+        **SSH_DEBIAN_DEFAULT,
+        **FW_HARDENED,
+        "FW-02": "fail",  # nftables.service and netfilter-persistent both enabled
+        "FW-09": "fail",  # "ct state new accept" in a second base chain
+    },
+}

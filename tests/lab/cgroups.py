@@ -1,0 +1,62 @@
+"""A cgroup of its own for each lab host.
+
+With no systemd as PID 1 on the lab machine, nspawn puts every container's
+systemd at the root of the cgroup tree, so all hosts would manage the same
+/payload/system.slice directories: early units of different hosts collide
+(status=219/CGROUP) and restarting a unit on one host would kill it on all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+LAB_GROUP = "hardening-audit-lab"
+
+
+def hierarchies() -> list[Path]:
+    """The hierarchies systemd uses: the unified one alone, or unified plus name=systemd (hybrid)."""
+    if (CGROUP_ROOT / "cgroup.controllers").exists():
+        return [CGROUP_ROOT]
+    return [h for h in (CGROUP_ROOT / "unified", CGROUP_ROOT / "systemd") if (h / "cgroup.procs").exists()]
+
+
+def create(machine: str) -> list[Path]:
+    groups = []
+    for hierarchy in hierarchies():
+        group = hierarchy / LAB_GROUP / machine
+        group.mkdir(parents=True, exist_ok=True)
+        groups.append(group)
+    return groups
+
+
+def joiner(groups: list[Path]) -> Callable[[], None]:
+    """A preexec function that moves the starting process (nspawn) into the host's groups."""
+
+    def join() -> None:
+        for group in groups:
+            (group / "cgroup.procs").write_text("0")
+
+    return join
+
+
+def remove(machine_prefix: str) -> None:
+    """Remove the groups of stopped hosts, deepest first (a cgroup is removed with rmdir)."""
+    for hierarchy in hierarchies():
+        lab = hierarchy / LAB_GROUP
+        if not lab.is_dir():
+            continue
+        for machine in lab.glob(f"{machine_prefix}*"):
+            for group in sorted((p for p in machine.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+                _rmdir(group)
+            _rmdir(machine)
+        if not any(lab.iterdir()):
+            _rmdir(lab)
+
+
+def _rmdir(path: Path) -> None:
+    try:
+        path.rmdir()
+    except OSError:
+        pass  # still populated: a later down removes it
