@@ -18,7 +18,7 @@ def test_list_controls_prints_the_catalog_and_exits_0():
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["ID", "SEVERITY", "LEVEL", "DOMAIN", "TITLE"]
-    rows = {line.split()[0]: line.split()[1:4] for line in lines[1:] if "-" in line.split()[0]}
+    rows = {line.split()[0]: line.split()[1:4] for line in lines[1:] if line[:1].isupper() and "-" in line.split()[0]}
     assert list(rows) == [f"FW-{n:02d}" for n in range(1, 12)] + [f"SSH-{n:02d}" for n in range(1, 19)]
     assert rows["SSH-03"] == ["critical", "1", "ssh"]
     assert rows["SSH-01"] == ["high", "1", "ssh"]
