@@ -29,12 +29,13 @@ TRANSPORTS = {
 }
 
 
-def run_audit(lab, tmp_path: Path, hosts: str, *extra: str, ssh_config: Path | None = None):
+def run_audit(lab, tmp_path: Path, hosts: str, *extra: str, ssh_config: Path | None = None,
+              baseline: Path = LAB_BASELINE):
     """Run the suite in the lab namespace; return (exit status, results document, seconds)."""
     report_dir = tmp_path / "report"
     argv = [
         sys.executable, "-m", "pytest", f"--hosts={hosts}",
-        f"--ssh-config={ssh_config or lab.ssh_config}", f"--baseline={LAB_BASELINE}",
+        f"--ssh-config={ssh_config or lab.ssh_config}", f"--baseline={baseline}",
         f"--report-dir={report_dir}", "-p", "no:randomly", *extra,
     ]
     started = time.monotonic()
@@ -225,16 +226,26 @@ def test_host_without_ssh_server_is_not_applicable(lab, tmp_path):
 def test_strict_baseline_selects_level_2_and_tighter_lists(lab, tmp_path):
     strict = tmp_path / "lab-strict.yaml"
     strict.write_text("extends: strict\nssh:\n  allow_users: [auditor]\n")
-    report_dir = tmp_path / "report"
-    proc = lab.run_in_ns(
-        [sys.executable, "-m", "pytest", "--hosts=paramiko://hardened,paramiko://ssh-weak", "--sudo",
-         f"--ssh-config={lab.ssh_config}", f"--baseline={strict}", f"--report-dir={report_dir}",
-         "--controls=SSH-04,SSH-05,SSH-10"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
-    )
-    document = json.loads((report_dir / "results.json").read_text())
+    proc, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://ssh-weak", "--sudo",
+                                  "--controls=SSH-04,SSH-05,SSH-10", baseline=strict)
     assert document["run"]["baseline"] == str(strict)
     assert verdicts(document, "paramiko://hardened") == {"SSH-04": "pass", "SSH-05": "pass", "SSH-10": "pass"}
     weak = {r["control"]: r for r in document["results"] if r["host"] == "paramiko://ssh-weak"}
     assert weak["SSH-10"]["message"].startswith("expected forwarding off, found X11Forwarding, AllowTcpForwarding")
     assert proc.returncode == 1
+
+
+def test_level_2_firewall_controls_judge_admin_networks_and_egress(lab, tmp_path):
+    level2 = tmp_path / "lab-level2.yaml"
+    level2.write_text(
+        "extends: strict\nfirewall:\n  admin_sources: [198.18.0.0/24]\n  egress: filtered\n"
+    )
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://fw-accept-all,paramiko://fw-none",
+                               "--sudo", "--controls=FW-10,FW-11", baseline=level2)
+    assert verdicts(document, "paramiko://hardened") == {"FW-10": "pass", "FW-11": "pass"}
+    assert verdicts(document, "paramiko://fw-accept-all") == {"FW-10": "fail", "FW-11": "fail"}
+    assert verdicts(document, "paramiko://fw-none") == {"FW-10": "fail", "FW-11": "fail"}
+    messages = {(r["host"], r["control"]): r["message"] for r in document["results"]}
+    assert "'tcp dport 22 ct state new accept' in inet filter input admits any source" in messages[
+        "paramiko://fw-accept-all", "FW-10"]
+    assert messages["paramiko://fw-accept-all", "FW-11"].startswith("expected outbound denied by default")
