@@ -17,7 +17,8 @@ from ..parsers.firewall_model import FAMILIES, HOOKS, Ruleset
 from ..parsers.firewalld import zone_default_verdicts
 from ..parsers.iptables import parse_iptables_save
 from ..parsers.nftables import parse_nft_json
-from ..parsers.ufw import parse_shell_assignments, ufw_default_verdicts
+from ..parsers.shell import parse_shell_assignments
+from ..parsers.ufw import ufw_default_verdicts
 from .core import COMMAND_NOT_FOUND, HostContext, fact
 from .services import enabled
 from .system import require_root

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
+
+from .shell import parse_shell_assignments
 
 
 @dataclass(frozen=True)
@@ -25,21 +26,6 @@ class SystemInfo:
         return self.uid == 0
 
 
-def parse_os_release(text: str) -> dict[str, str]:
-    values = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _, raw = line.partition("=")
-        try:
-            parts = shlex.split(raw)
-        except ValueError:
-            parts = [raw.strip("\"'")]
-        values[key.strip()] = parts[0] if parts else ""
-    return values
-
-
 def parse_system_probe(text: str) -> SystemInfo:
     """Lines: uid, node name, addresses (``hostname -I``, may be empty), then os-release."""
     lines = text.splitlines()
@@ -49,5 +35,5 @@ def parse_system_probe(text: str) -> SystemInfo:
         uid=int(lines[0]),
         hostname=lines[1].strip(),
         addresses=tuple(lines[2].split()),
-        os_release=parse_os_release("\n".join(lines[3:])),
+        os_release=parse_shell_assignments("\n".join(lines[3:])),
     )

@@ -11,7 +11,8 @@ from hardening_audit.parsers.iptables import parse_iptables_save
 from hardening_audit.parsers.nftables import parse_nft_json
 from hardening_audit.parsers.sockets import parse_ss
 from hardening_audit.parsers.systemd import ENABLED_STATES, parse_unit_files, parse_units
-from hardening_audit.parsers.ufw import parse_shell_assignments, ufw_default_verdicts
+from hardening_audit.parsers.shell import parse_shell_assignments
+from hardening_audit.parsers.ufw import ufw_default_verdicts
 
 CAPTURED = Path(__file__).resolve().parent.parent / "data" / "captured" / "firewall"
 
