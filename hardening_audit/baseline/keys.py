@@ -34,9 +34,39 @@ FIREWALL = Section(
     }
 )
 
+BACKUP_JOB = Section(
+    {
+        "name": Str(),
+        "tool": Choice(("restic", "borg", "archive")),
+        "repository": Str(),
+        "password_file": Optional(Str(r"/.*", "an absolute path")),
+        "environment_file": Optional(Str(r"/.*", "an absolute path")),
+        "paths": ListOf(Str(r"/.*", "an absolute path")),
+        "schedule": Str(r"[\w@.:-]+\.timer|cron:/.+", "a systemd timer (name.timer) or cron:/path/to/crontab"),
+        "service": Optional(Str(r"[\w@.:-]+\.service", "a systemd service (name.service)")),
+        "max_interval_hours": Int(minimum=1),
+        "max_age_hours": Int(minimum=1),
+        "restore_probe": Optional(Str(r"/.*", "an absolute path")),
+        "restore_static": Bool(),
+        "encrypted_destination": Bool(),
+    },
+    required=("name", "tool", "repository", "paths", "schedule"),
+)
+
+BACKUPS = Section(
+    {
+        "required": Bool(),
+        "verify": Choice(("metadata", "data")),
+        "max_interval_hours": Int(minimum=1),
+        "max_age_hours": Int(minimum=1),
+        "jobs": ListOf(BACKUP_JOB),
+    }
+)
+
 # The settings a baseline tunes; a per-host override may set any of them.
 SETTINGS = {
     "level": Choice((1, 2)),
+    "backups": BACKUPS,
     "firewall": FIREWALL,
     "ssh": SSH,
 }

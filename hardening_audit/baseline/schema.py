@@ -142,11 +142,15 @@ class Optional(Type):
 @dataclass
 class Section(Type):
     fields: dict[str, Type]
+    required: tuple[str, ...] = ()
     description = "a mapping"
 
     def check(self, value, path):
         if not isinstance(value, dict):
             raise SchemaError(path, f"expected a mapping, found {_describe(value)}")
+        for key in self.required:
+            if key not in value:
+                raise SchemaError(_join(path, key), "missing (required)")
         checked = {}
         for key, item in value.items():
             if key not in self.fields:

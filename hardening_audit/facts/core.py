@@ -1,6 +1,7 @@
 """Facts: what a host is, read once per host per session and shared by every control.
 
-A fact is a function ``(ctx) -> value`` registered with ``@fact``. It runs
+A fact is a function ``(ctx, *args) -> value`` registered with ``@fact``
+(arguments, such as a declared backup job, must be hashable). It runs
 commands through ``ctx.run`` (each one recorded as evidence), parses their
 output with pure functions, and raises ``CheckError`` when it cannot read its
 evidence or ``NotApplicable`` when its subject is absent by design. Its value,
@@ -60,7 +61,7 @@ class HostContext:
         self.host = host
         self.spec = spec
         self.commands_run = 0
-        self._facts: dict[str, FactRecord] = {}
+        self._facts: dict[tuple, FactRecord] = {}
         self._collecting: list[list[CommandRecord]] = []
         self._unreachable: HostUnreachable | None = None
 
@@ -92,23 +93,24 @@ class HostContext:
         """Run a command given as an argument vector; every word is quoted."""
         return self.run(" ".join(["%s"] * len(argv)), *argv, ok=ok)
 
-    def fact(self, name: str) -> FactRecord:
-        record = self._facts.get(name)
+    def fact(self, name: str, *args: Any) -> FactRecord:
+        key = (name, *args)
+        record = self._facts.get(key)
         if record is None:
-            record = self._compute(name)
-            self._facts[name] = record
+            record = self._compute(name, args)
+            self._facts[key] = record
         if self._collecting:
             self._collecting[-1].extend(record.evidence)
         return record
 
-    def value(self, name: str) -> Any:
+    def value(self, name: str, *args: Any) -> Any:
         """A fact's value for another fact; its error propagates."""
-        record = self.fact(name)
+        record = self.fact(name, *args)
         if record.error is not None:
             raise _fresh(record.error)
         return record.value
 
-    def _compute(self, name: str) -> FactRecord:
+    def _compute(self, name: str, args: tuple) -> FactRecord:
         try:
             provider = FACTS[name]
         except KeyError:
@@ -116,7 +118,7 @@ class HostContext:
         evidence: list[CommandRecord] = []
         self._collecting.append(evidence)
         try:
-            value, error = provider(self), None
+            value, error = provider(self, *args), None
         except (CheckError, NotApplicable) as exc:
             value, error = None, exc
         except Exception as exc:  # a parser that chokes must not become a pass
@@ -136,7 +138,11 @@ class Facts:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)
-        record = self._ctx.fact(name)
+        return self.of(name)
+
+    def of(self, name: str, *args: Any) -> Any:
+        """A fact that takes arguments, e.g. ``facts.of("backup_state", job)``."""
+        record = self._ctx.fact(name, *args)
         self.evidence.update(dict.fromkeys(record.evidence))
         if record.error is not None:
             raise _fresh(record.error)

@@ -19,11 +19,13 @@ def test_list_controls_prints_the_catalog_and_exits_0():
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["ID", "SEVERITY", "LEVEL", "DOMAIN", "TITLE"]
     rows = {line.split()[0]: line.split()[1:4] for line in lines[1:] if line[:1].isupper() and "-" in line.split()[0]}
-    assert list(rows) == [f"FW-{n:02d}" for n in range(1, 12)] + [f"SSH-{n:02d}" for n in range(1, 19)]
+    assert list(rows) == ([f"FW-{n:02d}" for n in range(1, 12)] + [f"BAK-{n:02d}" for n in range(1, 11)]
+                          + [f"SSH-{n:02d}" for n in range(1, 19)])
     assert rows["SSH-03"] == ["critical", "1", "ssh"]
     assert rows["SSH-01"] == ["high", "1", "ssh"]
     assert rows["FW-10"] == ["medium", "2", "firewall"]
-    assert "29 controls (1 critical, 8 high, 12 medium, 8 low)" in proc.stdout
+    assert rows["BAK-05"] == ["medium", "2", "backups"]
+    assert "39 controls (1 critical, 13 high, 16 medium, 9 low)" in proc.stdout
 
 
 def test_controls_option_selects_by_id_glob(tmp_path):
@@ -38,7 +40,7 @@ def test_domain_marker_selects_a_domain(tmp_path):
     proc = audit("-m", "ssh", f"--report-dir={tmp_path}")
     document = json.loads((tmp_path / "results.json").read_text())
     assert len(document["results"]) == 18, proc.stdout
-    proc = audit("-m", "backups", f"--report-dir={tmp_path / 'none'}")
+    proc = audit("-m", "patching", f"--report-dir={tmp_path / 'none'}")
     assert proc.returncode == 5 and not (tmp_path / "none" / "results.json").exists()
 
 

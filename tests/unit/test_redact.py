@@ -40,3 +40,12 @@ def test_truncated_private_key_is_removed_to_the_end():
 def test_public_material_and_config_stay():
     text = "permitrootlogin no\nssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI comment\nprice $5 today"
     assert redact(text) == text
+
+
+def test_secret_assignments_and_url_credentials():
+    text = ("RESTIC_PASSWORD=hunter2\nBORG_PASSPHRASE='s3cr3t'\nRESTIC_PASSWORD_FILE=/etc/restic/pw\n"
+            "AWS_SECRET_ACCESS_KEY=abc123\nrest:https://backup:topsecret@server:8000/repo")
+    out = redact(text)
+    assert "hunter2" not in out and "s3cr3t" not in out and "abc123" not in out and "topsecret" not in out
+    assert "RESTIC_PASSWORD_FILE=/etc/restic/pw" in out
+    assert f"rest:https://backup:{REDACTED}@server:8000/repo" in out

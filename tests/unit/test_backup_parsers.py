@@ -1,0 +1,68 @@
+"""Schedules and backup tool output: systemd calendars, cron lines, time spans, restic and borg JSON."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from hardening_audit.parsers.backups import (
+    cron_interval_hours,
+    longest_calendar_gap,
+    parse_cron_file,
+    parse_systemctl_show,
+    parse_timespan,
+    parse_timestamp,
+    timer_expressions,
+)
+
+SYSTEMD = Path(__file__).resolve().parent.parent / "data" / "captured" / "systemd"
+
+
+def test_calendar_gaps_from_systemd_analyze():
+    assert longest_calendar_gap((SYSTEMD / "calendar-daily.txt").read_text()) == 24
+    # Friday 03:00 to Monday 03:00
+    assert longest_calendar_gap((SYSTEMD / "calendar-weekdays.txt").read_text()) == 72
+    assert longest_calendar_gap((SYSTEMD / "calendar-berlin.txt").read_text()) == 24
+    assert longest_calendar_gap("Failed to parse calendar specification") is None
+
+
+def test_timer_expressions_from_systemctl_show():
+    show = parse_systemctl_show(
+        "Id=restic-etc.timer\n"
+        "TimersCalendar={ OnCalendar=*-*-* 00:00:00 ; next_elapse=Wed 2026-12-02 00:00:00 UTC }\n"
+        "TimersMonotonic={ OnUnitActiveUSec=1d 12h ; next_elapse=n/a }\n"
+    )
+    assert timer_expressions(show) == (["*-*-* 00:00:00"], [36 * 3600.0])
+    assert timer_expressions({"TimersCalendar": "", "TimersMonotonic": ""}) == ([], [])
+
+
+@pytest.mark.parametrize("text, seconds", [("1d 12h", 129600), ("30min", 1800), ("1h 30min", 5400), ("90", 90),
+                                           ("1w", 604800), ("500ms", 0.5)])
+def test_timespans(text, seconds):
+    assert parse_timespan(text) == seconds
+
+
+@pytest.mark.parametrize("schedule, hours", [
+    ("@daily", 24), ("@weekly", 168), ("@reboot", None),
+    ("0 3 * * *", 24), ("15 */6 * * *", 6), ("0 * * * *", 1), ("0 2,14 * * *", 12), ("0 1-3 * * *", 22),
+    ("0 3 * * 1-5", 72), ("0 3 * * 0", 168), ("0 3 1 * *", 744),
+])
+def test_cron_intervals(schedule, hours):
+    assert cron_interval_hours(schedule.split()) == hours
+
+
+def test_cron_files_system_and_user():
+    system = parse_cron_file("SHELL=/bin/sh\n# comment\n30 2 * * * root /usr/local/bin/restic-etc\n"
+                             "@weekly root borg prune\n", system=True)
+    assert [(e.schedule, e.command) for e in system] == [
+        (("30", "2", "*", "*", "*"), "/usr/local/bin/restic-etc"), (("@weekly",), "borg prune")]
+    user = parse_cron_file("0 4 * * * restic backup /etc\n", system=False)
+    assert user[0].command == "restic backup /etc"
+
+
+def test_timestamps():
+    assert parse_timestamp("2026-12-01T05:30:01.123456789+01:00") == dt.datetime(
+        2026, 12, 1, 4, 30, 1, 123456, tzinfo=dt.timezone.utc)
+    assert parse_timestamp("2026-12-01T05:30:01.000000").tzinfo == dt.timezone.utc
+    with pytest.raises(ValueError):
+        parse_timestamp("yesterday")
