@@ -8,6 +8,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +104,11 @@ class LabHost:
 
     # ------------------------------------------------------------ preparation
 
-    def prepare(self, base: Base, layer: Layer | None, client_public_key: str) -> None:
-        """Mount the host's overlay and run its scenarios in it (nothing runs in the host yet)."""
+    def prepare(self, base: Base, layer: Layer | None, environment: Mapping[str, str]) -> None:
+        """Mount the host's overlay and run its scenarios in it (nothing runs in the host yet).
+
+        environment: the LAB_* variables every scenario gets (LAB_HOST is added here).
+        """
         work = self.directory / "work"
         for directory in (self.upper, work, self.root):
             directory.mkdir(parents=True, exist_ok=True)
@@ -133,7 +137,7 @@ class LabHost:
         has_sshd = (self.root / "usr/sbin/sshd").exists()
         if has_sshd:
             run_chrooted(self.root, ["ssh-keygen", "-A"], what=f"generating host keys of {self.name}")
-        environment = {"LAB_CLIENT_PUBKEY": client_public_key, "LAB_HOST": self.name}
+        environment = {**environment, "LAB_HOST": self.name}
         for scenario in self.spec.all_scenarios():
             run_chrooted(
                 self.root,

@@ -32,7 +32,10 @@ class HostSpec:
 
 
 HOSTS: tuple[HostSpec, ...] = (
-    HostSpec("hardened", ("ssh/hardened", "fw/nftables-hardened")),
+    HostSpec(
+        "hardened",
+        ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh"),
+    ),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
     HostSpec("fw-iptables", ("fw/iptables-persistent",)),
@@ -40,4 +43,7 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("fw-firewalld", ("fw/firewalld",)),
     HostSpec("fw-none", ("fw/no-firewall-listener",)),
     HostSpec("fw-accept-all", ("fw/nftables-accept-all",)),
+    HostSpec("backup-server", ("bak/server",)),
+    HostSpec("bak-weak", ("bak/restic-local-weak",)),
+    HostSpec("bak-borg-weak", ("bak/borg-local-weak",)),
 )

@@ -17,6 +17,7 @@ from . import cgroups, network
 from .host import (
     NSPAWN_LOCK_DIR,
     NSPAWN_PROPAGATE_DIR,
+    READY_TIMEOUT,
     STOP_TIMEOUT,
     LabHost,
     machine_name,
@@ -43,6 +44,8 @@ INOTIFY_INSTANCES = Path("/proc/sys/fs/inotify/max_user_instances")
 # Each booted host holds ~9 inotify instances; the usual default of 128 stops a lab at ~14 hosts.
 MIN_INOTIFY_INSTANCES = 1024
 NETNS_DIR = Path("/run/netns")
+# Per after-boot script (a first backup over SSH takes a few seconds).
+AFTER_BOOT_TIMEOUT = 300
 
 
 def _parallel(function: Callable, items: Iterable, abort: threading.Event) -> list:
@@ -75,6 +78,14 @@ class Lab:
         unknown = [name for name in wanted if name not in known]
         if unknown:
             raise LabError(f"unknown host(s) {', '.join(unknown)}; defined in tests/lab/hosts.py: {', '.join(known)}")
+        # Hosts that a wanted host's scenarios need ("# needs:", e.g. the backup server) come along.
+        for name in wanted:  # grows while iterated: needs of needs are added too
+            for scenario in HOSTS[known[name]].all_scenarios():
+                for needed in scenario.needs:
+                    if needed not in known:
+                        raise LabError(f"scenario {scenario.name} needs unknown host {needed!r}")
+                    if needed not in wanted:
+                        wanted.append(needed)
         self.prefix = prefix
         self.directory = runtime_dir() / prefix
         self.hosts: dict[str, LabHost] = {}
@@ -102,6 +113,11 @@ class Lab:
     @property
     def identity_file(self) -> Path:
         return self.directory / "id_ed25519"
+
+    @property
+    def backup_identity_file(self) -> Path:
+        """The key pair the hosts' root accounts use to reach the backup server (LAB_BACKUP_KEY)."""
+        return self.directory / "backup_ed25519"
 
     @property
     def booted_hosts(self) -> list[str]:
@@ -193,8 +209,14 @@ class Lab:
             layers = {packages: ensure_layer(base, packages) for packages in sorted(package_sets)}
 
         self.directory.mkdir(parents=True, exist_ok=True)
-        client_public_key = ensure_client_key(self.identity_file)
         booted = [self.hosts[name] for name in self.booted_hosts]
+        # What every scenario gets besides LAB_HOST (see README.md).
+        scenario_environment = {
+            "LAB_CLIENT_PUBKEY": ensure_client_key(self.identity_file),
+            "LAB_BACKUP_PUBKEY": ensure_client_key(self.backup_identity_file, comment="hardening-audit-lab-backup"),
+            "LAB_BACKUP_KEY": self.backup_identity_file.read_text(),
+            "LAB_HOSTS": "".join(f"{host.name} {host.address}\n" for host in booted),
+        }
 
         with step(f"network {self.netns} ({len(booted)} host namespace(s))"):
             network.create_lab_network(self.prefix)
@@ -203,7 +225,7 @@ class Lab:
 
         with step(f"prepared {len(self.hosts)} host root(s)"):
             _parallel(
-                lambda host: host.prepare(base, layers[host.spec.packages()], client_public_key),
+                lambda host: host.prepare(base, layers[host.spec.packages()], scenario_environment),
                 self.hosts.values(),
                 self._abort,
             )
@@ -217,7 +239,35 @@ class Lab:
             for host in booted:
                 host.boot()
             _parallel(lambda host: host.wait_ready(self.netns, self.ssh_config, self._abort), booted, self._abort)
+        self._run_after_boot(scenario_environment["LAB_HOSTS"])
         self._write_state()
+
+    def _run_after_boot(self, lab_hosts: str) -> None:
+        """Every scenario's <name>.after-boot.sh inside its booted host: hosts in HOSTS order, then scenario order."""
+        environment = {**CHROOT_ENV, "LAB_HOSTS": lab_hosts, "LAB_KNOWN_HOSTS": self.known_hosts.read_text()}
+        for name in self.booted_hosts:
+            scenarios = [scenario for scenario in self.hosts[name].spec.all_scenarios() if scenario.after_boot]
+            if not scenarios:
+                continue
+            with step(f"after-boot on {name}: {', '.join(scenario.name for scenario in scenarios)}"):
+                # Boot finished ("running", or "degraded": not an error here) before any script starts.
+                self._exec_or_fail(name, ["systemctl", "is-system-running", "--wait"], "boot", READY_TIMEOUT)
+                for scenario in scenarios:
+                    script = f"{scenario.name}.after-boot.sh"
+                    argv = ["/bin/sh", "-eu", "-c", scenario.after_boot, script]
+                    result = self._exec_or_fail(
+                        name, argv, script, AFTER_BOOT_TIMEOUT, env={**environment, "LAB_HOST": name}
+                    )
+                    if result.returncode != 0:
+                        output = result.stdout.strip()
+                        raise LabError(f"{script} on {name} failed (exit {result.returncode}):\n{output}")
+
+    def _exec_or_fail(self, name: str, argv: Sequence[str], what: str, timeout: float, **kwargs):
+        """exec() with stderr in stdout; a timeout becomes a LabError."""
+        try:
+            return self.exec(name, argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, **kwargs)
+        except subprocess.TimeoutExpired:
+            raise LabError(f"{what} on {name}: no end after {timeout:.0f} s") from None
 
     def _write_state(self) -> None:
         state = {

@@ -8,8 +8,15 @@ block describes it:
     # purge: openssh-server       (optional: dpkg --purge'd at host creation)
     # controls: SSH-01 SSH-02     (controls whose outcome this scenario decides)
     # state: pass|fail            (the outcome those controls must have)
+    # needs: backup-server        (optional: hosts the lab brings up along with this one)
 
 The body runs with /bin/sh -eu chrooted into the host's root before boot.
+
+A scenario may have a companion <domain>/<name>.after-boot.sh, for steps that
+need the running system (start a service once, talk to another host).  The
+lab runs it with /bin/sh -eu inside the booted host (Lab.exec) once every
+host of the lab answers SSH, host by host in HOSTS order and, on a host, in
+scenario order; a failure fails Lab.up() with the script's output.
 """
 
 from __future__ import annotations
@@ -20,7 +27,8 @@ from functools import cache
 from .paths import SCENARIO_DIR
 from .progress import LabError
 
-HEADER_KEYS = ("packages", "purge", "controls", "state")
+HEADER_KEYS = ("packages", "purge", "controls", "state", "needs")
+AFTER_BOOT_SUFFIX = ".after-boot.sh"
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,8 @@ class Scenario:
     controls: tuple[str, ...]
     state: str
     script: str
+    needs: tuple[str, ...] = ()
+    after_boot: str | None = None  # the companion <name>.after-boot.sh, if any
 
 
 @cache
@@ -56,6 +66,7 @@ def load_scenario(name: str) -> Scenario:
     state = fields.get("state", "").split()
     if not state or state[0] not in ("pass", "fail"):
         raise LabError(f"scenario {name}: header needs '# state: pass' or '# state: fail'")
+    after_boot = SCENARIO_DIR / f"{name}{AFTER_BOOT_SUFFIX}"
     return Scenario(
         name=name,
         description=description,
@@ -64,6 +75,8 @@ def load_scenario(name: str) -> Scenario:
         controls=tuple(fields.get("controls", "").split()),
         state=state[0],
         script=script,
+        needs=tuple(fields.get("needs", "").split()),
+        after_boot=after_boot.read_text() if after_boot.is_file() else None,
     )
 
 
@@ -71,4 +84,5 @@ def all_scenarios() -> list[Scenario]:
     return [
         load_scenario(str(path.relative_to(SCENARIO_DIR).with_suffix("")))
         for path in sorted(SCENARIO_DIR.glob("*/*.sh"))
+        if not path.name.endswith(AFTER_BOOT_SUFFIX)
     ]

@@ -17,10 +17,10 @@ AUDIT_USER = "auditor"
 UNREACHABLE_HOST = "unreachable"
 
 
-def ensure_client_key(private_key: Path) -> str:
-    """Create the lab's ed25519 client key if missing; return the public key line."""
+def ensure_client_key(private_key: Path, comment: str = "hardening-audit-lab") -> str:
+    """Create an ed25519 key pair without passphrase if missing; return the public key line."""
     if not private_key.exists():
-        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "hardening-audit-lab", "-f", private_key])
+        run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", private_key])
     return private_key.with_name(private_key.name + ".pub").read_text().strip()
 
 

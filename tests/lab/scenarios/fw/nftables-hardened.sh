@@ -41,6 +41,7 @@ table inet filter {
 		meta l4proto { icmp, ipv6-icmp } accept
 		udp dport { 53, 123 } accept
 		tcp dport { 53, 80, 443 } accept
+		ip daddr 198.18.0.0/24 tcp dport 22 accept
 	}
 }
 EOF
