@@ -8,6 +8,12 @@ from __future__ import annotations
 
 SSH_CONTROLS = [f"SSH-{n:02d}" for n in range(1, 19)]
 FW_CONTROLS = [f"FW-{n:02d}" for n in range(1, 12)]
+BAK_CONTROLS = [f"BAK-{n:02d}" for n in range(1, 11)]
+
+# A host whose baseline declares no backup job (level 1: BAK-05 and BAK-10 are level 2).
+BAK_NONE = dict.fromkeys(BAK_CONTROLS, "not_applicable")
+BAK_LEVEL_2 = {"BAK-05": "not_applicable", "BAK-10": "not_applicable"}
+BAK_HARDENED = {**dict.fromkeys(BAK_CONTROLS, "pass"), **BAK_LEVEL_2}
 
 SSH_HARDENED = dict.fromkeys(SSH_CONTROLS, "pass")
 
@@ -49,8 +55,8 @@ FW_NONE = {
     "FW-08": "pass",  # only sshd listens (tcp/22 is allowed)
 }
 
-EXPECTED: dict[str, dict[str, str]] = {
-    "hardened": {**SSH_HARDENED, **FW_HARDENED},
+EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
+    "hardened": {**SSH_HARDENED, **FW_HARDENED, **BAK_HARDENED},
     "ssh-weak": {**SSH_WEAK, **FW_NONE},
     "fw-iptables": {
         **SSH_DEBIAN_DEFAULT,
@@ -77,4 +83,25 @@ EXPECTED: dict[str, dict[str, str]] = {
         "FW-02": "fail",  # nftables.service and netfilter-persistent both enabled
         "FW-09": "fail",  # "ct state new accept" in a second base chain
     },
+    "backup-server": {**SSH_DEBIAN_DEFAULT, **FW_NONE},
+    "bak-weak": {
+        **SSH_DEBIAN_DEFAULT,
+        **FW_NONE,
+        **BAK_HARDENED,
+        "BAK-01": "fail",  # no timer
+        "BAK-02": "fail",  # newest snapshot dated 2024-01-01
+        "BAK-03": "fail",  # /root not in the snapshot
+        "BAK-07": "fail",  # repository /var/backups/restic on the root filesystem
+        "BAK-08": "fail",  # password and environment files 0644
+        "BAK-09": "fail",  # last run of restic-etc.service failed
+    },
+    "bak-borg-weak": {
+        **SSH_DEBIAN_DEFAULT,
+        **FW_NONE,
+        **BAK_HARDENED,
+        "BAK-01": "fail",  # weekly timer, daily required
+        "BAK-06": "fail",  # borg encryption none
+    },
 }
+
+EXPECTED: dict[str, dict[str, str]] = {name: {**BAK_NONE, **controls} for name, controls in EXPECTED_BY_DOMAIN.items()}

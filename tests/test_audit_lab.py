@@ -26,7 +26,10 @@ LAB_BASELINE = Path(__file__).resolve().parent / "data" / "lab-baseline.yaml"
 TRANSPORTS = {
     "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
     "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
+    "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko",
 }
+# Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
+TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
 
 
 def run_audit(lab, tmp_path: Path, hosts: str, *extra: str, ssh_config: Path | None = None,
@@ -59,9 +62,20 @@ def full_audit(lab, tmp_path_factory):
     """Every booted host, the whole catalog, with a snapshot of their disks around the audit."""
     tmp = tmp_path_factory.mktemp("full-audit")
     before = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+    before_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
     proc, document, _ = run_audit(lab, tmp, ",".join(spec(name) for name in EXPECTED), "--sudo")
     after = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+    after_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
+    for name in TMPFS_REPOSITORIES:
+        before[f"{name} tmpfs"], after[f"{name} tmpfs"] = before_tmpfs[name], after_tmpfs[name]
     return proc, document, tmp / "report", before, after
+
+
+def tmpfs_listing(lab, name: str, path: str) -> str:
+    """Every file under a path inside the host with size, mode and modification time."""
+    out = lab.exec(name, ["find", path, "-printf", "%p %s %m %T@\\n"])
+    assert out.returncode == 0 and out.stdout.strip(), out.stderr
+    return out.stdout
 
 
 def test_every_booted_lab_host_is_expected():
@@ -155,9 +169,12 @@ def _cell(row: list[str], column: str) -> str:
 
 
 def test_audit_changes_nothing_on_the_hosts(full_audit):
+    """Nothing changes on any host, backup-server's repositories included, nor in tmpfs repositories."""
     *_, before, after = full_audit
     for name in EXPECTED:
         assert diff(before[name], after[name]) == [], name
+    for name in TMPFS_REPOSITORIES:
+        assert before[f"{name} tmpfs"] == after[f"{name} tmpfs"], name
 
 
 def test_without_root_root_only_facts_report_needs_root(lab, tmp_path):
@@ -249,3 +266,31 @@ def test_level_2_firewall_controls_judge_admin_networks_and_egress(lab, tmp_path
     assert "'tcp dport 22 ct state new accept' in inet filter input admits any source" in messages[
         "paramiko://fw-accept-all", "FW-10"]
     assert messages["paramiko://fw-accept-all", "FW-11"].startswith("expected outbound denied by default")
+
+
+def test_backup_messages_name_the_job_and_the_finding(full_audit):
+    _, document, *_ = full_audit
+    weak = {r["control"]: r["message"] for r in document["results"] if r["host"] == spec("bak-weak")}
+    assert weak["BAK-01"] == "job 'etc': restic-etc.timer is missing"
+    assert re.fullmatch(r"newest restic backup of job 'etc' is \d+ h old \(max 26 h\)", weak["BAK-02"])
+    assert weak["BAK-03"] == "newest backup of job 'etc' lacks /root"
+    assert weak["BAK-07"] == ("job 'etc': repository /var/backups/restic is on the same filesystem (/) as /etc, /root")
+    assert "/etc/restic/etc.password is 0644 root:root" in weak["BAK-08"]
+    assert weak["BAK-09"].startswith("job 'etc': last run of restic-etc.service ended with exit-code")
+    borg = {r["control"]: r["message"] for r in document["results"] if r["host"] == spec("bak-borg-weak")}
+    assert borg["BAK-01"] == "job 'srv': borg-srv.timer runs every 168 h (max 24 h)"
+    assert borg["BAK-06"] == "job 'srv': repository encryption is none"
+
+
+def test_level_2_backup_controls_restore_and_retention(lab, tmp_path):
+    strict = tmp_path / "lab-strict.yaml"
+    strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\nbackups:\n  required: true\n")
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://bak-weak,paramiko://fw-none",
+                               "--sudo", "--controls=BAK-01,BAK-05,BAK-10", baseline=strict)
+    assert verdicts(document, "paramiko://hardened") == {"BAK-01": "pass", "BAK-05": "pass", "BAK-10": "pass"}
+    assert verdicts(document, "paramiko://bak-weak") == {"BAK-01": "fail", "BAK-05": "pass", "BAK-10": "fail"}
+    # strict requires a backup job on every host
+    assert verdicts(document, "paramiko://fw-none") == {
+        "BAK-01": "fail", "BAK-05": "not_applicable", "BAK-10": "not_applicable"}
+    restored = next(r for r in document["results"] if r["host"] == "paramiko://hardened" and r["control"] == "BAK-05")
+    assert all("bytes sha256" in e["output"] for e in restored["evidence"] if "dump" in e["command"] or "extract" in e["command"])
