@@ -8,7 +8,10 @@ import pytest
 from hardening_audit.parsers.backups import (
     cron_interval_hours,
     longest_calendar_gap,
+    parse_borg_archives,
+    parse_borg_encryption,
     parse_cron_file,
+    parse_restic_snapshots,
     parse_systemctl_show,
     parse_timespan,
     parse_timestamp,
@@ -66,3 +69,35 @@ def test_timestamps():
     assert parse_timestamp("2026-12-01T05:30:01.000000").tzinfo == dt.timezone.utc
     with pytest.raises(ValueError):
         parse_timestamp("yesterday")
+
+
+BACKUPS = Path(__file__).resolve().parent.parent / "data" / "captured" / "backups"
+
+
+def backups(path: str) -> str:
+    return (BACKUPS / path).read_text()
+
+
+def test_restic_snapshots_of_the_lab_hosts():
+    (fresh,) = parse_restic_snapshots(backups("hardened/etc/restic-snapshots.json"))
+    assert fresh.paths == ("/etc", "/home") and fresh.time.tzinfo == dt.timezone.utc
+    (old,) = parse_restic_snapshots(backups("bak-weak/etc/restic-snapshots.json"))
+    assert old.time.year == 2024 and old.paths == ("/etc",)
+    assert parse_restic_snapshots("null") == [] and parse_restic_snapshots("[]") == []
+
+
+def test_borg_archives_and_encryption():
+    (archive,) = parse_borg_archives(backups("hardened/srv/borg-list.json"))
+    assert archive.id.startswith("hardened-") and archive.time.tzinfo == dt.timezone.utc
+    shifted = parse_borg_archives(backups("hardened/srv/borg-list.json"), dt.timedelta(hours=1))[0]
+    assert archive.time - shifted.time == dt.timedelta(hours=1)
+    assert parse_borg_encryption(backups("hardened/srv/borg-info-repo.json")) == "repokey"
+    assert parse_borg_encryption(backups("bak-borg-weak/srv/borg-info-repo.json")) == "none"
+
+
+def test_systemctl_show_of_a_failed_service_and_a_weekly_timer():
+    service = parse_systemctl_show(backups("bak-weak/etc/show-service.txt"))
+    assert (service["Result"], service["ExecMainStatus"]) == ("exit-code", "1")
+    timer = parse_systemctl_show(backups("bak-borg-weak/srv/show-timer.txt"))
+    assert timer_expressions(timer) == (["Mon *-*-* 00:00:00"], [])
+    assert longest_calendar_gap(backups("bak-borg-weak/calendar-weekly.txt")) == 168
