@@ -91,8 +91,9 @@ EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
         "BAK-01": "fail",  # no timer
         "BAK-02": "fail",  # newest snapshot dated 2024-01-01
         "BAK-03": "fail",  # /root not in the snapshot
-        "BAK-07": "fail",  # repository /var/backups/restic on the root filesystem
-        "BAK-08": "fail",  # password and environment files 0644
+        "BAK-06": "fail",  # the etc-archive job keeps plain tar archives
+        "BAK-07": "fail",  # repositories /var/backups/restic and /var/backups/archive on the root filesystem
+        "BAK-08": "fail",  # password and environment files 0644, archives 0644
         "BAK-09": "fail",  # last run of restic-etc.service failed
     },
     "bak-borg-weak": {

@@ -274,7 +274,10 @@ def test_backup_messages_name_the_job_and_the_finding(full_audit):
     assert weak["BAK-01"] == "job 'etc': restic-etc.timer is missing"
     assert re.fullmatch(r"newest restic backup of job 'etc' is \d+ h old \(max 26 h\)", weak["BAK-02"])
     assert weak["BAK-03"] == "newest backup of job 'etc' lacks /root"
-    assert weak["BAK-07"] == ("job 'etc': repository /var/backups/restic is on the same filesystem (/) as /etc, /root")
+    assert weak["BAK-07"] == (
+        "job 'etc': repository /var/backups/restic is on the same filesystem (/) as /etc, /root; "
+        "job 'etc-archive': repository /var/backups/archive is on the same filesystem (/) as /etc/hostname")
+    assert weak["BAK-06"] == "job 'etc-archive': repository encryption is none (plain archive files)"
     assert "/etc/restic/etc.password is 0644 root:root" in weak["BAK-08"]
     assert weak["BAK-09"].startswith("job 'etc': last run of restic-etc.service ended with exit-code")
     borg = {r["control"]: r["message"] for r in document["results"] if r["host"] == spec("bak-borg-weak")}
@@ -283,14 +286,21 @@ def test_backup_messages_name_the_job_and_the_finding(full_audit):
 
 
 def test_level_2_backup_controls_restore_and_retention(lab, tmp_path):
+    """Level 2 on every host: a restore of the probe file, retention, and a job required everywhere."""
     strict = tmp_path / "lab-strict.yaml"
     strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\nbackups:\n  required: true\n")
-    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://bak-weak,paramiko://fw-none",
-                               "--sudo", "--controls=BAK-01,BAK-05,BAK-10", baseline=strict)
-    assert verdicts(document, "paramiko://hardened") == {"BAK-01": "pass", "BAK-05": "pass", "BAK-10": "pass"}
-    assert verdicts(document, "paramiko://bak-weak") == {"BAK-01": "fail", "BAK-05": "pass", "BAK-10": "fail"}
-    # strict requires a backup job on every host
-    assert verdicts(document, "paramiko://fw-none") == {
-        "BAK-01": "fail", "BAK-05": "not_applicable", "BAK-10": "not_applicable"}
-    restored = next(r for r in document["results"] if r["host"] == "paramiko://hardened" and r["control"] == "BAK-05")
-    assert all("bytes sha256" in e["output"] for e in restored["evidence"] if "dump" in e["command"] or "extract" in e["command"])
+    hosts = ",".join(f"paramiko://{name}" for name in EXPECTED)
+    _, document, _ = run_audit(lab, tmp_path, hosts, "--sudo", "--controls=BAK-01,BAK-05,BAK-10", baseline=strict)
+    with_jobs = {
+        "hardened": {"BAK-01": "pass", "BAK-05": "pass", "BAK-10": "pass"},
+        "bak-weak": {"BAK-01": "fail", "BAK-05": "pass", "BAK-10": "fail"},  # restic job has no forget step
+        "bak-borg-weak": {"BAK-01": "fail", "BAK-05": "pass", "BAK-10": "pass"},
+    }
+    without_jobs = {"BAK-01": "fail", "BAK-05": "not_applicable", "BAK-10": "not_applicable"}
+    for name in EXPECTED:
+        assert verdicts(document, f"paramiko://{name}") == with_jobs.get(name, without_jobs), name
+    restores = [r for r in document["results"] if r["control"] == "BAK-05" and r["status"] == "pass"]
+    for result in restores:
+        digests = [e["output"].splitlines()[0] for e in result["evidence"]
+                   if "dump" in e["command"] or "extract" in e["command"] or "tar -xOf" in e["command"]]
+        assert digests and all(re.fullmatch(r"[1-9]\d* bytes sha256 [0-9a-f]{64}", d) for d in digests), result

@@ -55,6 +55,10 @@ fi
 "$@"
 """
 RESTIC_READ_ONLY = ("--no-lock", "--no-cache")
+# Size and SHA-256 of one member of a tar archive ($1 archive, $2 member), in the wrapper's digest format.
+DIGEST_OF_ARCHIVED_FILE = (
+    'printf "%s bytes sha256 %s\\n" "$(tar -xOf "$1" "$2" | wc -c)" "$(tar -xOf "$1" "$2" | sha256sum | cut -d" " -f1)"'
+)
 
 
 @dataclass(frozen=True)
@@ -208,7 +212,9 @@ def backup_restore(ctx: HostContext, job: Job) -> tuple[str, str | None]:
                                   probe.lstrip("/")], mode="digest")
     else:
         newest = ctx.value("backup_snapshots", job)
-        out = ctx.run_argv(["sh", "-c", 'tar -xOf "$1" "$2" | sha256sum', "sh", newest[-1].id, probe.lstrip("/")])
+        if not newest:
+            raise CheckError(f"job {job.name!r} has no archive to restore from")
+        out = ctx.run_argv(["sh", "-c", DIGEST_OF_ARCHIVED_FILE, "sh", newest[-1].id, probe.lstrip("/")])
     live = None
     if job.restore_static:
         live_out = ctx.run_argv(["sh", "-c", 'printf "%s bytes sha256 %s\\n" "$(wc -c < "$1")" '
@@ -262,7 +268,9 @@ def _cron_entries(ctx: HostContext, job: Job) -> tuple[str, list[CronEntry]]:
     path = job.schedule[len("cron:"):]
     out = ctx.run_argv(["cat", path], ok=(0, 1))
     system = not path.startswith("/var/spool/cron")
-    entries = [e for e in parse_cron_file(out.stdout, system) if job.tool in e.command or job.name in e.command]
+    # The job's entries are the ones that name its repository (or, failing that, the job or its tool).
+    markers = [job.local_repository or job.repository, job.name] + ([job.tool] if job.tool != "archive" else [])
+    entries = [e for e in parse_cron_file(out.stdout, system) if any(m in e.command for m in markers)]
     return path, entries
 
 

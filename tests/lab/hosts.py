@@ -44,6 +44,6 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("fw-none", ("fw/no-firewall-listener",)),
     HostSpec("fw-accept-all", ("fw/nftables-accept-all",)),
     HostSpec("backup-server", ("bak/server",)),
-    HostSpec("bak-weak", ("bak/restic-local-weak",)),
+    HostSpec("bak-weak", ("bak/restic-local-weak", "bak/archive-cron")),
     HostSpec("bak-borg-weak", ("bak/borg-local-weak",)),
 )
