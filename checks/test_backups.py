@@ -21,6 +21,12 @@ def _jobs(baseline):
     return jobs
 
 
+def _assert_every_job(jobs, finding):
+    """finding(job) names what is wrong with one job, or returns nothing when the job complies."""
+    problems = [problem for problem in map(finding, jobs) if problem]
+    assert not problems, "; ".join(problems)
+
+
 @control(
     "BAK-01", title="Each backup job is scheduled often enough", severity="high", level=1,
     seed=["automatic back-up"],
@@ -36,17 +42,17 @@ def test_bak_01_scheduled(facts, baseline):
     if not baseline.backups.jobs:
         assert not baseline.backups.required, "expected at least one backup job (backups.required), found none declared"
         raise NotApplicable(NO_JOB)
-    problems = []
-    for job in _jobs(baseline):
+    def finding(job):
         schedule = facts.of("backup_schedule", job)
         if not schedule.enabled:
-            problems.append(f"job '{job.name}': {schedule.source} is {schedule.state}")
-        elif schedule.interval_hours is None:
-            problems.append(f"job '{job.name}': the interval of {schedule.source} cannot be determined")
-        elif schedule.interval_hours > job.max_interval_hours:
-            problems.append(f"job '{job.name}': {schedule.source} runs every {schedule.interval_hours:g} h "
-                            f"(max {job.max_interval_hours} h)")
-    assert not problems, "; ".join(problems)
+            return f"job '{job.name}': {schedule.source} is {schedule.state}"
+        if schedule.interval_hours is None:
+            return f"job '{job.name}': the interval of {schedule.source} cannot be determined"
+        if schedule.interval_hours > job.max_interval_hours:
+            return (f"job '{job.name}': {schedule.source} runs every {schedule.interval_hours:g} h "
+                    f"(max {job.max_interval_hours} h)")
+
+    _assert_every_job(_jobs(baseline), finding)
 
 
 @control(
@@ -58,16 +64,16 @@ def test_bak_02_recent(facts, baseline):
     lost in an incident is everything since the newest backup. The age is
     measured with the host's own clock."""
     now, _ = facts.host_clock
-    problems = []
-    for job in _jobs(baseline):
+
+    def finding(job):
         snapshots = facts.of("backup_snapshots", job)
         if not snapshots:
-            problems.append(f"job '{job.name}' has no backup in {job.repository}")
-            continue
+            return f"job '{job.name}' has no backup in {job.repository}"
         age = (now - snapshots[-1].time).total_seconds() / 3600
         if age > job.max_age_hours:
-            problems.append(f"newest {job.tool} backup of job '{job.name}' is {age:.0f} h old (max {job.max_age_hours} h)")
-    assert not problems, "; ".join(problems)
+            return f"newest {job.tool} backup of job '{job.name}' is {age:.0f} h old (max {job.max_age_hours} h)"
+
+    _assert_every_job(_jobs(baseline), finding)
 
 
 @control(
@@ -78,13 +84,12 @@ def test_bak_03_complete(facts, baseline):
     """A backup that silently lost a directory (a changed include list, a new
     data location) fails exactly when it is needed. Each required path must be
     in the newest backup itself, not only in an older one."""
-    problems = []
-    for job in _jobs(baseline):
-        covered = facts.of("backup_newest_paths", job)
-        missing = [path for path, present in covered.items() if not present]
+    def finding(job):
+        missing = [path for path, present in facts.of("backup_newest_paths", job).items() if not present]
         if missing:
-            problems.append(f"newest backup of job '{job.name}' lacks {', '.join(missing)}")
-    assert not problems, "; ".join(problems)
+            return f"newest backup of job '{job.name}' lacks {', '.join(missing)}"
+
+    _assert_every_job(_jobs(baseline), finding)
 
 
 @control(
@@ -99,12 +104,13 @@ def test_bak_04_integrity(facts, baseline):
     the repository, the newest archive is extracted in dry-run mode, which
     reads and authenticates every chunk it references."""
     verify_data = baseline.backups.verify == "data"
-    problems = []
-    for job in _jobs(baseline):
+
+    def finding(job):
         passed, summary = facts.of("backup_integrity", job, verify_data)
         if not passed:
-            problems.append(f"integrity check of job '{job.name}' failed: {summary}")
-    assert not problems, "; ".join(problems)
+            return f"integrity check of job '{job.name}' failed: {summary}"
+
+    _assert_every_job(_jobs(baseline), finding)
 
 
 @control(
@@ -119,14 +125,14 @@ def test_bak_05_restore(facts, baseline):
     jobs = [job for job in _jobs(baseline) if job.restore_probe]
     if not jobs:
         raise NotApplicable("no job declares a restore_probe")
-    problems = []
-    for job in jobs:
+    def finding(job):
         restored, live = facts.of("backup_restore", job)
         if restored.startswith("0 bytes"):
-            problems.append(f"job '{job.name}': {job.restore_probe} restored empty")
-        elif live is not None and live != restored:
-            problems.append(f"job '{job.name}': restored {job.restore_probe} ({restored}) differs from the live file ({live})")
-    assert not problems, "; ".join(problems)
+            return f"job '{job.name}': {job.restore_probe} restored empty"
+        if live is not None and live != restored:
+            return f"job '{job.name}': restored {job.restore_probe} ({restored}) differs from the live file ({live})"
+
+    _assert_every_job(jobs, finding)
 
 
 @control(
@@ -138,12 +144,12 @@ def test_bak_06_encrypted(facts, baseline):
     """A backup holds every secret of the host; on a disk, a tape or a backup
     server it must not be readable without the key. borg's none and
     authenticated modes do not encrypt."""
-    problems = []
-    for job in _jobs(baseline):
+    def finding(job):
         mode = facts.of("backup_encryption", job)
         if mode in ("none", "authenticated", "authenticated-blake2") or mode.startswith("none "):
-            problems.append(f"job '{job.name}': repository encryption is {mode}")
-    assert not problems, "; ".join(problems)
+            return f"job '{job.name}': repository encryption is {mode}"
+
+    _assert_every_job(_jobs(baseline), finding)
 
 
 @control(
@@ -154,17 +160,17 @@ def test_bak_07_separate(facts, baseline):
     """A backup on the same filesystem as its data dies with it: disk failure,
     ransomware, an rm -rf. A remote repository passes; a local one must be on
     a different filesystem (device) than every path it protects."""
-    problems = []
-    for job in _jobs(baseline):
+    def finding(job):
         if job.local_repository is None:
-            continue
+            return None
         devices = facts.of("backup_devices", job)
         repository = devices[job.local_repository]
         shared = [p for p in job.paths if devices.get(p) == repository]
         if shared:
-            problems.append(f"job '{job.name}': repository {job.local_repository} is on the same filesystem "
-                            f"({repository.split()[1]}) as {', '.join(shared)}")
-    assert not problems, "; ".join(problems)
+            return (f"job '{job.name}': repository {job.local_repository} is on the same filesystem "
+                    f"({repository.split()[1]}) as {', '.join(shared)}")
+
+    _assert_every_job(_jobs(baseline), finding)
 
 
 @control(
@@ -176,12 +182,13 @@ def test_bak_08_protected(facts, baseline):
     """Whoever reads the password file can read, and usually delete, every
     backup; whoever writes the repository can poison it. Each must belong to
     root and give group and others no access at all."""
-    problems = []
-    for job in _jobs(baseline):
-        for stat in facts.of("backup_secrets", job):
-            if stat.owner != "root" or excess_permissions(stat, 0o700 if stat.kind == "d" else 0o600):
-                problems.append(describe(stat))
-    assert not problems, f"expected root-owned, group/other without access, found {'; '.join(problems)}"
+    def finding(job):
+        exposed = [describe(stat) for stat in facts.of("backup_secrets", job)
+                   if stat.owner != "root" or excess_permissions(stat, 0o700 if stat.kind == "d" else 0o600)]
+        if exposed:
+            return f"job '{job.name}': expected root-owned, group/other without access, found {'; '.join(exposed)}"
+
+    _assert_every_job(_jobs(baseline), finding)
 
 
 @control(
@@ -192,20 +199,19 @@ def test_bak_09_last_run(facts, baseline):
     """A failing job produces no backup while its timer still looks healthy.
     Read from systemd: the service's Result and main exit status; a service
     that never ran fails too. Jobs run by cron have no recorded result."""
-    problems, judged = [], 0
-    for job in _jobs(baseline):
-        run = facts.of("backup_last_run", job)
-        if run is None:
-            continue
-        judged += 1
-        if not run.finished:
-            problems.append(f"job '{job.name}': {run.unit} never ran")
-        elif run.result != "success" or run.exit_status != "0":
-            problems.append(f"job '{job.name}': last run of {run.unit} ended with {run.result} "
-                            f"(exit status {run.exit_status}) at {run.finished}")
-    if not judged:
+    jobs = [job for job in _jobs(baseline) if job.unit is not None]
+    if not jobs:
         raise NotApplicable("every job runs from cron, which records no result")
-    assert not problems, "; ".join(problems)
+
+    def finding(job):
+        run = facts.of("backup_last_run", job)
+        if not run.finished:
+            return f"job '{job.name}': {run.unit} never ran"
+        if run.result != "success" or run.exit_status != "0":
+            return (f"job '{job.name}': last run of {run.unit} ended with {run.result} "
+                    f"(exit status {run.exit_status}) at {run.finished}")
+
+    _assert_every_job(jobs, finding)
 
 
 RETENTION_STEP = {"restic": "forget", "borg": "prune", "archive": "-delete"}
@@ -221,9 +227,9 @@ def test_bak_10_retention(facts, baseline):
     job fails on the day it is needed. Read as the job's own commands: its
     unit (and the scripts its ExecStart runs) or its cron line must call the
     tool's forget/prune step."""
-    problems = []
-    for job in _jobs(baseline):
+    def finding(job):
         step = RETENTION_STEP[job.tool]
         if step not in facts.of("backup_job_definition", job):
-            problems.append(f"job '{job.name}' runs no {step} step")
-    assert not problems, "; ".join(problems)
+            return f"job '{job.name}' runs no {step} step"
+
+    _assert_every_job(_jobs(baseline), finding)

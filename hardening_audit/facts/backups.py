@@ -292,10 +292,8 @@ class LastRun:
 
 
 @fact
-def backup_last_run(ctx: HostContext, job: Job) -> LastRun | None:
-    """The job's service as systemd last saw it; None for cron jobs (cron keeps no result)."""
-    if job.unit is None:
-        return None
+def backup_last_run(ctx: HostContext, job: Job) -> LastRun:
+    """The job's service as systemd last saw it (cron jobs have none: cron keeps no result)."""
     out = ctx.run_argv(["systemctl", "show", "--property=Result,ExecMainStatus,ExecMainExitTimestamp,LoadState",
                         job.unit])
     show = parse_systemctl_show(out.stdout)
