@@ -63,9 +63,24 @@ BACKUPS = Section(
     }
 )
 
+ACCOUNTS = Section(
+    {
+        "pass_max_days": Int(minimum=1),
+        "pass_min_days": Int(minimum=0),
+        "pass_warn_age": Int(minimum=0),
+        "pwquality": Section({"minlen": Int(minimum=1), "minclass": Optional(Int(minimum=1, maximum=4))}),
+        "lockout": Section({"deny": Int(minimum=1), "unlock_time": Int(minimum=0)}),
+        "inactive_days": Int(minimum=0),
+        "login_users": Optional(ListOf(Str())),
+        "sudo_nopasswd_allowed": ListOf(Str()),
+        "root_password": Choice(("any", "locked")),
+    }
+)
+
 # The settings a baseline tunes; a per-host override may set any of them.
 SETTINGS = {
     "level": Choice((1, 2)),
+    "accounts": ACCOUNTS,
     "backups": BACKUPS,
     "firewall": FIREWALL,
     "ssh": SSH,
