@@ -9,6 +9,7 @@ from __future__ import annotations
 SSH_CONTROLS = [f"SSH-{n:02d}" for n in range(1, 19)]
 FW_CONTROLS = [f"FW-{n:02d}" for n in range(1, 12)]
 BAK_CONTROLS = [f"BAK-{n:02d}" for n in range(1, 11)]
+ACC_CONTROLS = [f"ACC-{n:02d}" for n in range(1, 17)]
 
 # A host whose baseline declares no backup job (level 1: BAK-05 and BAK-10 are level 2).
 BAK_NONE = dict.fromkeys(BAK_CONTROLS, "not_applicable")
@@ -43,6 +44,19 @@ SSH_WEAK = {
     "SSH-14": "fail",  # world-writable drop-in, world-readable host key
     "SSH-15": "fail",  # HostbasedAuthentication yes, IgnoreRhosts no, PermitUserEnvironment yes
     "SSH-18": "fail",  # 1024-bit RSA host key
+}
+
+ACC_LEVEL_2 = {"ACC-09": "not_applicable", "ACC-13": "not_applicable", "ACC-16": "not_applicable"}
+ACC_HARDENED = {**dict.fromkeys(ACC_CONTROLS, "pass"), **ACC_LEVEL_2}
+
+# Accounts as Debian 12 sets them up (with the lab's auditor, allowlisted for NOPASSWD sudo).
+ACC_DEBIAN_DEFAULT = {
+    **ACC_HARDENED,
+    "ACC-05": "fail",  # PASS_MAX_DAYS 99999, PASS_MIN_DAYS 0
+    "ACC-06": "fail",  # no pam_pwquality
+    "ACC-07": "fail",  # no pam_faillock
+    "ACC-12": "fail",  # no Defaults logfile
+    "ACC-14": "fail",  # UMASK 022
 }
 
 FW_LEVEL_2 = {"FW-10": "not_applicable", "FW-11": "not_applicable"}
@@ -105,4 +119,20 @@ EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
     },
 }
 
-EXPECTED: dict[str, dict[str, str]] = {name: {**BAK_NONE, **controls} for name, controls in EXPECTED_BY_DOMAIN.items()}
+EXPECTED_BY_DOMAIN["hardened"].update(ACC_HARDENED)
+EXPECTED_BY_DOMAIN["backup-server"].update(
+    {**ACC_DEBIAN_DEFAULT, "ACC-04": "fail", "ACC-10": "fail"}  # the backup account has /bin/sh
+)
+EXPECTED_BY_DOMAIN["acc-weak"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    **dict.fromkeys(ACC_CONTROLS, "fail"),
+    **ACC_LEVEL_2,
+    # ACC-01 toor has UID 0; ACC-02 guest has an empty password; ACC-03 bob and carol share UID 1002;
+    # ACC-04 daemon has /bin/sh; ACC-08 legacy has an MD5 hash; ACC-11 NOPASSWD: ALL through User_Alias OPS;
+    # ACC-15 /home/bob is 0777 and /home/legacy/.netrc exists.
+}
+
+EXPECTED: dict[str, dict[str, str]] = {
+    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **controls} for name, controls in EXPECTED_BY_DOMAIN.items()
+}

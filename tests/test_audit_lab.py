@@ -26,7 +26,7 @@ LAB_BASELINE = Path(__file__).resolve().parent / "data" / "lab-baseline.yaml"
 TRANSPORTS = {
     "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
     "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
-    "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko",
+    "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
 }
 # Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
 TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
@@ -304,3 +304,36 @@ def test_level_2_backup_controls_restore_and_retention(lab, tmp_path):
         digests = [e["output"].splitlines()[0] for e in result["evidence"]
                    if "dump" in e["command"] or "extract" in e["command"] or "tar -xOf" in e["command"]]
         assert digests and all(re.fullmatch(r"[1-9]\d* bytes sha256 [0-9a-f]{64}", d) for d in digests), result
+
+
+def test_level_2_account_controls(lab, tmp_path):
+    strict = tmp_path / "lab-strict.yaml"
+    strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\naccounts:\n  root_password: locked\n")
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://acc-weak,paramiko://ssh-weak",
+                               "--sudo", "--controls=ACC-09,ACC-13,ACC-16", baseline=strict)
+    assert verdicts(document, "paramiko://hardened") == {"ACC-09": "pass", "ACC-13": "pass", "ACC-16": "pass"}
+    for weak in ("paramiko://acc-weak", "paramiko://ssh-weak"):
+        assert verdicts(document, weak) == {"ACC-09": "fail", "ACC-13": "pass", "ACC-16": "fail"}, weak
+
+
+HASH_PATTERN = re.compile(r"\$(?:1|2[aby]?|5|6|7|y|gy)\$[./0-9A-Za-z]{2,}")
+KEY_MATERIAL = re.compile(r"PRIVATE KEY-----(?:\\n|\s)*[A-Za-z0-9+/=]{16,}")
+
+
+def test_reports_hold_no_password_hash_or_key_material(lab, full_audit):
+    """Every report format, after an audit that read shadow files holding yescrypt, SHA-512 and MD5 hashes."""
+    *_, report_dir, _, _ = full_audit
+    real_hashes = []
+    for name in ("hardened", "acc-weak"):
+        shadow = lab.exec(name, ["getent", "shadow"]).stdout
+        real_hashes += [line.split(":")[1].lstrip("!") for line in shadow.splitlines()
+                        if line.split(":")[1].lstrip("!").startswith("$")]
+    assert len(real_hashes) >= 2
+    for report in ("compliance.html", "results.json", "junit.xml"):
+        text = (report_dir / report).read_text()
+        if report != "junit.xml":  # JUnit carries verdicts and messages, not evidence
+            assert "getent shadow" in text, report  # the shadow file was read and shown as evidence
+        assert not HASH_PATTERN.search(text), (report, HASH_PATTERN.search(text).group(0))
+        assert not KEY_MATERIAL.search(text), report
+        for secret in real_hashes:
+            assert secret not in text and secret.split("$")[-1] not in text, report

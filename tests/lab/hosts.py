@@ -34,7 +34,8 @@ class HostSpec:
 HOSTS: tuple[HostSpec, ...] = (
     HostSpec(
         "hardened",
-        ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh"),
+        ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
+         "acc/hardened"),
     ),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
@@ -46,4 +47,5 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("backup-server", ("bak/server",)),
     HostSpec("bak-weak", ("bak/restic-local-weak", "bak/archive-cron")),
     HostSpec("bak-borg-weak", ("bak/borg-local-weak",)),
+    HostSpec("acc-weak", ("acc/weak",)),
 )

@@ -20,6 +20,8 @@ DEFAULT_VOLATILE: tuple[str, ...] = (
     # journald keeps a persistent journal (Debian ships /var/log/journal); every
     # login, sudo call and sshd message of the audit itself lands there.
     "var/log/journal",
+    # sudo's own log (Defaults logfile, ACC-12): the audit's sudo calls append to it.
+    "var/log/sudo.log",
     # Login accounting: interactive (pty) logins append to wtmp and lastlog,
     # failed ones to btmp.
     "var/log/wtmp",
