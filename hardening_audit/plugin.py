@@ -44,6 +44,7 @@ class AuditSession:
         self.baseline = baseline
         self.report_dir = Path(config.getoption("report_dir"))
         self.contexts: dict[str, HostContext] = {}
+        self.settings: dict[str, object] = {}
         self.run = RunResults(
             started=_now(), baseline=baseline.name,
             baseline_checksum=baseline.checksum, tool_version=__version__,
@@ -56,11 +57,14 @@ class AuditSession:
         return self.contexts[spec]
 
     def settings_for(self, ctx: HostContext):
-        names = [ctx.host.backend.get_hostname(), ctx.spec]
-        record = ctx.fact("system")
-        if record.error is None:
-            names.append(record.value.hostname)
-        return self.baseline.for_host(*names)
+        """The host's baseline settings, merged once per host."""
+        if ctx.spec not in self.settings:
+            names = [ctx.host.backend.get_hostname(), ctx.spec]
+            record = ctx.fact("system")
+            if record.error is None:
+                names.append(record.value.hostname)
+            self.settings[ctx.spec] = self.baseline.for_host(*names)
+        return self.settings[ctx.spec]
 
     def host_info(self, ctx: HostContext) -> HostInfo:
         record = ctx.fact("system")
