@@ -24,13 +24,12 @@ from ..parsers.pam import PamLine, parse_pam
 from ..parsers.sshd import FileStat, parse_find_listing
 from ..parsers.sudoers import Sudoers, parse_sudoers
 from .core import HostContext, fact
+from .files import read_files
 from .sshd import FIND_FORMAT
 from .system import require_root
 
 SUDOERS = "/etc/sudoers"
 PAM_FILES = ("common-auth", "common-account", "common-password", "common-session", "su")
-# Prints each file as "### path" then its content, so one round trip reads many files.
-CAT_WITH_NAMES = 'for f do [ -f "$f" ] && { printf "### %s\\n" "$f"; cat -- "$f"; echo; }; done; true'
 
 
 @dataclass(frozen=True)
@@ -52,21 +51,6 @@ class AccountDatabase:
     def password_users(self) -> list[ShadowEntry]:
         """Accounts a password can open: a usable hash, or an empty field."""
         return [s for s in self.shadow.values() if s.state in ("usable", "empty")]
-
-
-def split_named_files(text: str) -> list[tuple[str, str]]:
-    """The output of CAT_WITH_NAMES as (path, content) pairs, in order."""
-    files: list[tuple[str, list[str]]] = []
-    for line in text.splitlines():
-        if line.startswith("### /"):
-            files.append((line[4:], []))
-        elif files:
-            files[-1][1].append(line)
-    return [(path, "\n".join(lines)) for path, lines in files]
-
-
-def read_files(ctx: HostContext, paths: list[str]) -> list[tuple[str, str]]:
-    return split_named_files(ctx.run_argv(["sh", "-c", CAT_WITH_NAMES, "sh", *paths]).stdout)
 
 
 @fact

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from hardening_audit.facts.accounts import split_named_files
+from hardening_audit.facts.files import split_named_files
 from hardening_audit.parsers.accounts import (
     hash_scheme,
     parse_group,
