@@ -6,6 +6,8 @@ comment names what makes a verdict differ from the host it is compared with.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 SSH_CONTROLS = [f"SSH-{n:02d}" for n in range(1, 19)]
 FW_CONTROLS = [f"FW-{n:02d}" for n in range(1, 12)]
 BAK_CONTROLS = [f"BAK-{n:02d}" for n in range(1, 11)]
@@ -57,6 +59,20 @@ ACC_DEBIAN_DEFAULT = {
     "ACC-07": "fail",  # no pam_faillock
     "ACC-12": "fail",  # no Defaults logfile
     "ACC-14": "fail",  # UMASK 022
+}
+
+KRN_CONTROLS = [f"KRN-{n:02d}" for n in range(1, 10)]
+# kernel.* values are the lab machine's own (one kernel for every host): KRN-07 follows it.
+MACHINE_ASLR = "pass" if Path("/proc/sys/kernel/randomize_va_space").read_text().strip() == "2" else "fail"
+KRN_HARDENED = {**dict.fromkeys(KRN_CONTROLS, "pass"), "KRN-07": MACHINE_ASLR, "KRN-08": "not_applicable"}
+# A fresh network namespace's defaults, nothing persisted.
+KRN_DEFAULT = {
+    **KRN_HARDENED,
+    "KRN-02": "fail",  # accept/secure/send_redirects 1
+    "KRN-03": "fail",  # conf.default.accept_source_route 1
+    "KRN-04": "fail",  # rp_filter 0
+    "KRN-06": "fail",  # log_martians 0
+    "KRN-09": "fail",  # nothing persisted
 }
 
 FW_LEVEL_2 = {"FW-10": "not_applicable", "FW-11": "not_applicable"}
@@ -119,7 +135,14 @@ EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
     },
 }
 
-EXPECTED_BY_DOMAIN["hardened"].update(ACC_HARDENED)
+EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED})
+EXPECTED_BY_DOMAIN["krn-weak"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    **KRN_DEFAULT,
+    "KRN-01": "fail",  # net.ipv4.ip_forward = 1, persisted
+    # KRN-05 passes at runtime (a unit sets tcp_syncookies without persisting it): KRN-09 only.
+}
 EXPECTED_BY_DOMAIN["backup-server"].update(
     {**ACC_DEBIAN_DEFAULT, "ACC-04": "fail", "ACC-10": "fail"}  # the backup account has /bin/sh
 )
@@ -134,5 +157,6 @@ EXPECTED_BY_DOMAIN["acc-weak"] = {
 }
 
 EXPECTED: dict[str, dict[str, str]] = {
-    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **controls} for name, controls in EXPECTED_BY_DOMAIN.items()
+    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **controls}
+    for name, controls in EXPECTED_BY_DOMAIN.items()
 }

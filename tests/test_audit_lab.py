@@ -27,6 +27,7 @@ TRANSPORTS = {
     "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
     "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
     "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
+    "krn-weak": "paramiko",
 }
 # Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
 TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
@@ -337,3 +338,12 @@ def test_reports_hold_no_password_hash_or_key_material(lab, full_audit):
         assert not KEY_MATERIAL.search(text), report
         for secret in real_hashes:
             assert secret not in text and secret.split("$")[-1] not in text, report
+
+
+def test_kernel_messages_name_runtime_and_persisted_values(full_audit):
+    _, document, *_ = full_audit
+    weak = {r["control"]: r["message"] for r in document["results"] if r["host"] == spec("krn-weak")}
+    assert weak["KRN-01"].startswith(
+        "found net.ipv4.ip_forward = 1; net.ipv4.ip_forward = 1 persisted in /etc/sysctl.d/60-router.conf")
+    assert "net.ipv4.conf.all.rp_filter = 0 persisted in /etc/sysctl.d/50-vendor.conf" in weak["KRN-04"]
+    assert "net.ipv4.tcp_syncookies not persisted" in weak["KRN-09"]
