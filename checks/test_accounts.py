@@ -267,7 +267,7 @@ def test_acc_11_sudo(facts, baseline):
     found = [f"{principal} may run {what} without a password ({where})"
              for principal, what, where in _nopasswd_grants(config.sudoers)
              if principal not in allowed and what not in allowed]
-    found += [describe(stat) for stat in config.files if stat.owner != "root" or excess_permissions(stat, 0o755 if stat.kind == "d" else 0o440)]
+    found += [describe(stat) for stat in config.files if stat.owner != "root" or excess_permissions(stat, 0o7755)]
     assert not found, "; ".join(dict.fromkeys(found))
 
 
