@@ -11,7 +11,7 @@ name order, later wins) and /etc/sysctl.conf.
 
 from hardening_audit.controls import control
 from hardening_audit.kernel_params import Param, params_of, runtime_findings
-from hardening_audit.outcomes import NotApplicable
+from hardening_audit.outcomes import CheckError, NotApplicable
 from hardening_audit.parsers.sysctl import persisted_value
 
 SYSCTL_FIX = "Set it in /etc/sysctl.d/60-hardening.conf and apply with `sysctl --system`"
@@ -150,3 +150,38 @@ def test_krn_09_persisted(facts, baseline):
         elif not saved[0].lstrip("-").isdigit() or not param.complies(int(saved[0])):
             missing.append(f"{param.key} persisted as {saved[0]} ({saved[1]})")
     assert not missing, f"expected every required kernel parameter persisted, found {'; '.join(missing)}"
+
+
+@control(
+    "KRN-10", title="Unneeded filesystems and network protocols cannot be loaded", severity="low", level=1,
+    cis=["1.1.1.x", "3.2.x"],
+    remediation="For each module listed: `install MODULE /bin/false` and `blacklist MODULE` in "
+    "/etc/modprobe.d/MODULE.conf (then rmmod it if loaded).",
+)
+def test_krn_10_unneeded_modules(facts):
+    """Rarely used filesystem and protocol code is where kernel exploits live;
+    code that cannot be loaded cannot be attacked. A module passes when no
+    installed kernel provides it, or modprobe configuration replaces its
+    loading with /bin/false or /bin/true (a blacklist alone does not stop an
+    explicit modprobe)."""
+    files, installs = facts.module_files, facts.modprobe_install_commands
+    loadable = [module for module, paths in files.items()
+                if paths and installs.get(module) not in ("/bin/false", "/bin/true", "/usr/bin/false", "/usr/bin/true")]
+    assert not loadable, f"expected unneeded modules absent or disabled, found loadable {', '.join(loadable)}"
+
+
+@control(
+    "KRN-11", title="A mandatory access control system is enforcing", severity="medium", level=1,
+    cis=["1.3.x"],
+    remediation="Enable AppArmor (apt-get install apparmor apparmor-utils; apparmor=1 security=apparmor on the "
+    "kernel command line) and put its profiles in enforce mode (aa-enforce /etc/apparmor.d/*).",
+)
+def test_krn_11_mac(facts):
+    """AppArmor or SELinux confines services to what they need, so one
+    compromised daemon does not own the host. Judged in the kernel the host
+    runs: AppArmor enabled with at least one profile enforcing, or SELinux
+    enforcing."""
+    mac = facts.mandatory_access_control
+    if mac.enforcing is None:
+        raise CheckError(mac.detail)
+    assert mac.enforcing, f"expected AppArmor or SELinux enforcing, found {mac.detail}"

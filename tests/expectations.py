@@ -61,10 +61,36 @@ ACC_DEBIAN_DEFAULT = {
     "ACC-14": "fail",  # UMASK 022
 }
 
-KRN_CONTROLS = [f"KRN-{n:02d}" for n in range(1, 10)]
-# kernel.* values are the lab machine's own (one kernel for every host): KRN-07 follows it.
-MACHINE_ASLR = "pass" if Path("/proc/sys/kernel/randomize_va_space").read_text().strip() == "2" else "fail"
-KRN_HARDENED = {**dict.fromkeys(KRN_CONTROLS, "pass"), "KRN-07": MACHINE_ASLR, "KRN-08": "not_applicable"}
+KRN_CONTROLS = [f"KRN-{n:02d}" for n in range(1, 12)]
+
+
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return None
+
+
+def _machine_mac() -> str:
+    """KRN-11 as the lab machine's kernel decides it (lab hosts share it, and see the same /sys)."""
+    if _read("/sys/fs/selinux/enforce") == "1":
+        return "pass"
+    if _read("/sys/module/apparmor/parameters/enabled") == "Y":
+        profiles = _read("/sys/kernel/security/apparmor/profiles")
+        return "error" if profiles is None else "pass" if "(enforce)" in profiles else "fail"
+    return "fail"
+
+
+# kernel.* values and the security modules are the lab machine's own (one kernel for every
+# host): KRN-07 and KRN-11 follow it. No lab host installs a kernel, so no module tree
+# provides the unneeded modules (KRN-10).
+MACHINE_ASLR = "pass" if _read("/proc/sys/kernel/randomize_va_space") == "2" else "fail"
+KRN_HARDENED = {
+    **dict.fromkeys(KRN_CONTROLS, "pass"),
+    "KRN-07": MACHINE_ASLR,
+    "KRN-08": "not_applicable",
+    "KRN-11": _machine_mac(),
+}
 # A fresh network namespace's defaults, nothing persisted.
 KRN_DEFAULT = {
     **KRN_HARDENED,

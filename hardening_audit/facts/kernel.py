@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..kernel_params import PARAMS
 from ..parsers.sysctl import SYSCTL_CONF, SYSCTL_DIRS, parse_sysctl, persisted_settings
 from .files import read_files
@@ -29,3 +31,69 @@ def sysctl_persisted(ctx: HostContext) -> list[tuple[str, str, str]]:
                       "/etc/sysctl.conf 2>/dev/null; true").stdout.split()
     candidates = [p for p in listing if p == SYSCTL_CONF or p.rsplit("/", 1)[0] in SYSCTL_DIRS]
     return persisted_settings(read_files(ctx, candidates)) if candidates else []
+
+
+UNNEEDED_MODULES = ("cramfs", "freevxfs", "hfs", "hfsplus", "jffs2", "udf", "dccp", "sctp", "rds", "tipc")
+MODPROBE_DIRS = ("/usr/lib/modprobe.d", "/lib/modprobe.d", "/run/modprobe.d", "/etc/modprobe.d")
+
+
+@fact
+def module_files(ctx: HostContext) -> dict[str, list[str]]:
+    """For each unneeded module, the files that provide it in any installed kernel's module tree."""
+    names = [arg for module in UNNEEDED_MODULES for arg in ("-o", "-name", f"{module}.ko*")][1:]
+    out = ctx.run_argv(["sh", "-c", '[ -d /lib/modules ] || exit 0; find /lib/modules "(" "$@" ")" -print', "sh",
+                        *names])
+    found: dict[str, list[str]] = {module: [] for module in UNNEEDED_MODULES}
+    for path in out.stdout.split():
+        module = path.rsplit("/", 1)[-1].split(".ko", 1)[0]
+        if module in found:
+            found[module].append(path)
+    return found
+
+
+@fact
+def modprobe_install_commands(ctx: HostContext) -> dict[str, str]:
+    """module -> the command of its last `install` line in modprobe.d (same name: later directory wins)."""
+    listing = ctx.run("ls -1d /usr/lib/modprobe.d/*.conf /lib/modprobe.d/*.conf /run/modprobe.d/*.conf "
+                      "/etc/modprobe.d/*.conf 2>/dev/null; true").stdout.split()
+    chosen: dict[str, str] = {}
+    for directory in MODPROBE_DIRS:
+        for path in listing:
+            if path.rsplit("/", 1)[0] == directory:
+                chosen[path.rsplit("/", 1)[1]] = path
+    commands = {}
+    for _, text in read_files(ctx, [chosen[name] for name in sorted(chosen)]):
+        for line in text.splitlines():
+            words = line.split()
+            if len(words) >= 3 and words[0] == "install":
+                commands[words[1].replace("-", "_")] = " ".join(words[2:])
+    return commands
+
+
+@dataclass(frozen=True)
+class MandatoryAccessControl:
+    name: str | None  # apparmor, selinux, or None when neither is enabled
+    enforcing: bool | None  # None when the profiles cannot be read
+    detail: str
+
+
+@fact
+def mandatory_access_control(ctx: HostContext) -> MandatoryAccessControl:
+    """AppArmor or SELinux as the running kernel applies it."""
+    out = ctx.run(
+        "echo apparmor=$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null);"
+        " echo selinux=$(cat /sys/fs/selinux/enforce 2>/dev/null);"
+        " echo enforce_profiles=$(grep -c '(enforce)' /sys/kernel/security/apparmor/profiles 2>/dev/null"
+        " || echo unreadable)"
+    )
+    values = dict(line.split("=", 1) for line in out.stdout.splitlines() if "=" in line)
+    if values.get("selinux") == "1":
+        return MandatoryAccessControl("selinux", True, "SELinux enforcing")
+    if values.get("apparmor") == "Y":
+        profiles = values.get("enforce_profiles", "unreadable")
+        if not profiles.isdigit():
+            return MandatoryAccessControl("apparmor", None, "AppArmor enabled, profiles unreadable")
+        return MandatoryAccessControl("apparmor", int(profiles) > 0, f"AppArmor enabled, {profiles} profiles enforcing")
+    if values.get("selinux") == "0":
+        return MandatoryAccessControl("selinux", False, "SELinux permissive")
+    return MandatoryAccessControl(None, False, "neither AppArmor nor SELinux is enabled in the running kernel")
