@@ -101,6 +101,11 @@ KRN_DEFAULT = {
     "KRN-09": "fail",  # nothing persisted
 }
 
+FS_CONTROLS = [f"FS-{n:02d}" for n in range(1, 8)]
+# No lab host has a bootloader (FS-07); FS-06 is level 2.
+FS_HARDENED = {**dict.fromkeys(FS_CONTROLS, "pass"), "FS-06": "not_applicable", "FS-07": "not_applicable"}
+FS_DEFAULT = {**FS_HARDENED, "FS-05": "fail"}  # nspawn's /tmp and /dev/shm lack noexec
+
 FW_LEVEL_2 = {"FW-10": "not_applicable", "FW-11": "not_applicable"}
 
 FW_HARDENED = {**dict.fromkeys(FW_CONTROLS, "pass"), **FW_LEVEL_2}
@@ -113,7 +118,7 @@ FW_NONE = {
 
 EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
     "hardened": {**SSH_HARDENED, **FW_HARDENED, **BAK_HARDENED},
-    "ssh-weak": {**SSH_WEAK, **FW_NONE},
+    "ssh-weak": {**SSH_WEAK, **FW_NONE, "FS-02": "fail"},  # the 0666 sshd drop-in is world-writable
     "fw-iptables": {
         **SSH_DEBIAN_DEFAULT,
         **FW_HARDENED,
@@ -161,7 +166,16 @@ EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
     },
 }
 
-EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED})
+EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED, **FS_HARDENED})
+EXPECTED_BY_DOMAIN["fs-weak"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    **FS_DEFAULT,
+    "FS-01": "fail",  # /etc/shadow 0644
+    "FS-02": "fail",  # /srv/shared/notes.txt 0666, /srv/drop 0777 without sticky bit
+    "FS-03": "fail",  # /srv/orphan.dat owned by 4242:4242
+    "FS-04": "fail",  # /usr/local/bin/suid-true
+}
 EXPECTED_BY_DOMAIN["krn-weak"] = {
     **SSH_DEBIAN_DEFAULT,
     **FW_NONE,
@@ -177,12 +191,13 @@ EXPECTED_BY_DOMAIN["acc-weak"] = {
     **FW_NONE,
     **dict.fromkeys(ACC_CONTROLS, "fail"),
     **ACC_LEVEL_2,
+    "FS-02": "fail",  # /home/bob is 0777 without the sticky bit
     # ACC-01 toor has UID 0; ACC-02 guest has an empty password; ACC-03 bob and carol share UID 1002;
     # ACC-04 daemon has /bin/sh; ACC-08 legacy has an MD5 hash; ACC-11 NOPASSWD: ALL through User_Alias OPS;
     # ACC-15 /home/bob is 0777 and /home/legacy/.netrc exists.
 }
 
 EXPECTED: dict[str, dict[str, str]] = {
-    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **controls}
+    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **FS_DEFAULT, **controls}
     for name, controls in EXPECTED_BY_DOMAIN.items()
 }

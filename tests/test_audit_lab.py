@@ -27,7 +27,7 @@ TRANSPORTS = {
     "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
     "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
     "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
-    "krn-weak": "paramiko",
+    "krn-weak": "paramiko", "fs-weak": "paramiko",
 }
 # Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
 TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
@@ -348,3 +348,21 @@ def test_kernel_messages_name_runtime_and_persisted_values(full_audit):
         "found net.ipv4.ip_forward = 1; net.ipv4.ip_forward = 1 persisted in /etc/sysctl.d/60-router.conf")
     assert "net.ipv4.conf.all.rp_filter = 0 persisted in /etc/sysctl.d/50-vendor.conf" in weak["KRN-04"]
     assert "net.ipv4.tcp_syncookies not persisted" in weak["KRN-09"]
+
+
+def test_level_2_filesystem_mounts(lab, tmp_path):
+    strict = tmp_path / "lab-strict.yaml"
+    strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\n")
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://fs-weak", "--sudo",
+                               "--controls=FS-06", baseline=strict)
+    assert verdicts(document, "paramiko://hardened") == {"FS-06": "pass"}
+    weak = document["results"][-1] if document["results"][-1]["host"] == "paramiko://fs-weak" else document["results"][0]
+    assert weak["status"] == "fail" and "/home is not a separate mount" in weak["message"]
+
+
+def test_filesystem_messages(full_audit):
+    _, document, *_ = full_audit
+    weak = {r["control"]: r["message"] for r in document["results"] if r["host"] == spec("fs-weak")}
+    assert "/etc/shadow is 0644 root:shadow" in weak["FS-01"]
+    assert weak["FS-03"] == "expected every file owned by a known user and group, found /srv/orphan.dat (uid 4242, gid 4242)"
+    assert weak["FS-04"] == "expected only filesystem.suid_allowed set-UID/GID programs, found also /usr/local/bin/suid-true (4755)"

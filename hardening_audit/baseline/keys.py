@@ -77,11 +77,19 @@ ACCOUNTS = Section(
     }
 )
 
+FILESYSTEM = Section(
+    {
+        "suid_allowed": ListOf(Str(r"/.*", "an absolute path")),
+        "mount_options": MapOf(ListOf(Str(r"[a-z_]+", "a mount option such as nodev"))),
+    }
+)
+
 # The settings a baseline tunes; a per-host override may set any of them.
 SETTINGS = {
     "level": Choice((1, 2)),
     "accounts": ACCOUNTS,
     "backups": BACKUPS,
+    "filesystem": FILESYSTEM,
     "firewall": FIREWALL,
     "ssh": SSH,
 }

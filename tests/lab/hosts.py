@@ -35,7 +35,7 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec(
         "hardened",
         ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
-         "acc/hardened", "krn/sysctl-hardened"),
+         "acc/hardened", "krn/sysctl-hardened", "fs/hardened"),
     ),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
@@ -49,4 +49,5 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("bak-borg-weak", ("bak/borg-local-weak",)),
     HostSpec("acc-weak", ("acc/weak",)),
     HostSpec("krn-weak", ("krn/weak",)),
+    HostSpec("fs-weak", ("fs/weak",)),
 )

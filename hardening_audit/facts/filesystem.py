@@ -1,0 +1,46 @@
+"""Filesystems: mounts, protected files, and one scan of every local filesystem."""
+
+from __future__ import annotations
+
+from ..parsers.filesystem import Mount, ScanResult, parse_findmnt, parse_scan
+from ..parsers.sshd import FileStat, parse_find_listing
+from .core import HostContext, fact
+from .sshd import FIND_FORMAT
+from .system import require_root
+
+ACCOUNT_FILES = ("/etc/passwd", "/etc/passwd-", "/etc/group", "/etc/group-",
+                 "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-")
+BOOTLOADER_FILES = ("/boot/grub/grub.cfg", "/boot/grub/user.cfg", "/boot/grub2/grub.cfg", "/boot/grub2/user.cfg")
+# One pass over the local filesystems answers FS-02, FS-03 and FS-04 together.
+SCAN = [
+    "(", "-type", "f", "-perm", "-0002", "-printf", "ww %m %u %g %p\\n", ")", ",",
+    "(", "-type", "d", "-perm", "-0002", "!", "-perm", "-1000", "-printf", "wd %m %u %g %p\\n", ")", ",",
+    "(", "(", "-nouser", "-o", "-nogroup", ")", "-printf", "uo %U %G %p\\n", ")", ",",
+    "(", "-type", "f", "(", "-perm", "-4000", "-o", "-perm", "-2000", ")", "-printf", "su %m %u %g %p\\n", ")",
+]
+
+
+@fact
+def mounts(ctx: HostContext) -> list[Mount]:
+    return parse_findmnt(ctx.run_argv(["findmnt", "-rn", "-o", "TARGET,FSTYPE,OPTIONS"]).stdout)
+
+
+@fact
+def account_file_stats(ctx: HostContext) -> list[FileStat]:
+    out = ctx.run_argv(["find", *ACCOUNT_FILES, "-maxdepth", "0", "-printf", FIND_FORMAT], ok=(0, 1))
+    return parse_find_listing(out.stdout)
+
+
+@fact
+def filesystem_scan(ctx: HostContext) -> ScanResult:
+    """World-writable, unowned and set-UID/GID files on every local filesystem (not /proc, /sys, NFS...)."""
+    require_root(ctx)
+    local = sorted({m.target for m in ctx.value("mounts") if m.local})
+    out = ctx.run_argv(["find", *local, "-xdev", *SCAN], ok=(0, 1))
+    return parse_scan(out.stdout)
+
+
+@fact
+def bootloader_files(ctx: HostContext) -> list[FileStat]:
+    out = ctx.run_argv(["find", *BOOTLOADER_FILES, "-maxdepth", "0", "-printf", FIND_FORMAT], ok=(0, 1))
+    return parse_find_listing(out.stdout)
