@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 # Filesystems that hold no files of the host's own: kernel interfaces and network shares.
 PSEUDO_FILESYSTEMS = frozenset({
-    "proc", "sysfs", "cgroup", "cgroup2", "devpts", "mqueue", "debugfs", "tracefs", "securityfs", "pstore",
-    "bpf", "autofs", "binfmt_misc", "configfs", "fusectl", "hugetlbfs", "efivarfs", "nsfs", "rpc_pipefs",
-    "nfsd", "selinuxfs", "ramfs",
+    "proc", "sysfs", "devtmpfs", "cgroup", "cgroup2", "devpts", "mqueue", "debugfs", "tracefs", "securityfs",
+    "pstore", "bpf", "autofs", "binfmt_misc", "configfs", "fusectl", "hugetlbfs", "efivarfs", "nsfs",
+    "rpc_pipefs", "nfsd", "selinuxfs", "ramfs",
 })
 NETWORK_FILESYSTEMS = frozenset({"nfs", "nfs4", "cifs", "smb3", "smbfs", "sshfs", "fuse.sshfs", "9p", "ceph",
                                  "glusterfs", "fuse.glusterfs", "davfs", "fuse.s3fs"})

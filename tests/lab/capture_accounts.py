@@ -24,23 +24,20 @@ warns if the build machine's host name shows up in a capture.
 
 from __future__ import annotations
 
-import argparse
 import shlex
 import sys
 from pathlib import Path
 
-from .capture_firewall import _leaks, _running_lab
+from .capture import TIMEOUT, Capture, capture_main
 from .lab import Lab
 from .progress import LabError
-from .snapshot import diff, snapshot
 
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "data" / "captured" / "accounts"
 HOSTS = ("hardened", "acc-weak", "ssh-weak")
-TIMEOUT = 60
 
 FIND_FORMAT = "-printf '%m %u %g %y %p\\n'"
 
-CAPTURES: tuple[tuple[str, str], ...] = (
+CAPTURES = tuple(Capture(name, command) for name, command in (
     ("passwd.txt", "getent passwd"),
     ("group.txt", "getent group"),
     ("shadow.txt", "getent shadow"),
@@ -61,7 +58,7 @@ CAPTURES: tuple[tuple[str, str], ...] = (
         "umask-lines.txt",
         "grep -H -E '^[[:space:]]*(UMASK|umask)' /etc/login.defs /etc/profile /etc/bash.bashrc /etc/profile.d/*.sh",
     ),
-)
+))
 
 
 def login_homes(passwd: str, shells: str) -> list[str]:
@@ -75,21 +72,21 @@ def login_homes(passwd: str, shells: str) -> list[str]:
     return homes
 
 
-def host_captures(lab: Lab, host: str, directory: Path) -> list[tuple[str, str]]:
+def host_captures(lab: Lab, host: str, directory: Path) -> list[Capture]:
     """The captures that depend on the host: sudoers.d files, homes of login accounts."""
     listing = lab.exec(host, ["find", "/etc/sudoers.d", "-mindepth", "1", "-maxdepth", "1", "-type", "f",
                               "-printf", "%f\\n"], timeout=TIMEOUT)
     if listing.returncode != 0:
         raise LabError(f"{host}: cannot list /etc/sudoers.d: {listing.stderr.strip()}")
     captures = [
-        (f"sudoers.d-{name}.txt", f"cat {shlex.quote('/etc/sudoers.d/' + name)}")
+        Capture(f"sudoers.d-{name}.txt", f"cat {shlex.quote('/etc/sudoers.d/' + name)}")
         for name in sorted(listing.stdout.split())
     ]
     homes = " ".join(shlex.quote(home) for home in login_homes(
         (directory / "passwd.txt").read_text(), (directory / "shells.txt").read_text()))
     captures += [
-        ("find-homes.txt", f"find {homes} -maxdepth 0 {FIND_FORMAT}"),
-        (
+        Capture("find-homes.txt", f"find {homes} -maxdepth 0 {FIND_FORMAT}"),
+        Capture(
             "find-dotfiles.txt",
             f"find {homes} -maxdepth 1 \\( -name .rhosts -o -name .netrc -o -name .forward \\) -printf '%p\\n'",
         ),
@@ -97,63 +94,9 @@ def host_captures(lab: Lab, host: str, directory: Path) -> list[tuple[str, str]]
     return captures
 
 
-def _run(lab: Lab, host: str, directory: Path, name: str, command: str) -> str:
-    result = lab.exec(host, ["sh", "-c", command], text=False, timeout=TIMEOUT)
-    (directory / name).write_bytes(result.stdout)
-    if result.returncode != 0:
-        (directory / f"{name}.stderr").write_bytes(result.stderr)
-        (directory / f"{name}.rc").write_text(f"{result.returncode}\n")
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        return f"  {name}: exit {result.returncode}: {message[-1] if message else '(no stderr)'}"
-    return f"  {name}: {len(result.stdout)} bytes"
-
-
-def capture_host(lab: Lab, host: str, directory: Path) -> tuple[list[str], list[str]]:
-    """Every capture of host into directory (emptied first); returns (summary lines, changes made)."""
-    state = lab.exec(host, ["systemctl", "is-system-running", "--wait"], timeout=TIMEOUT).stdout.strip()
-    lines = [f"  (system {state})"]
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.iterdir():
-        if old.is_file():
-            old.unlink()
-    before = snapshot(lab.upper_dir(host))
-    for name, command in CAPTURES:
-        lines.append(_run(lab, host, directory, name, command))
-    for name, command in host_captures(lab, host, directory):
-        lines.append(_run(lab, host, directory, name, command))
-    changes = [f"{host}: {change}" for change in diff(before, snapshot(lab.upper_dir(host)))]
-    return lines, changes
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.lab.capture_accounts", description=__doc__.split("\n")[0])
-    parser.add_argument("--prefix", default="ha", help="prefix of the running lab (default: ha)")
-    parser.add_argument("--output", type=Path, default=OUTPUT_DIR, help=f"default: {OUTPUT_DIR}")
-    parser.add_argument("hosts", nargs="*", metavar="HOST", help=f"default: {' '.join(HOSTS)}")
-    options = parser.parse_args(argv)
-    changes: list[str] = []
-    try:
-        lab = _running_lab(options.prefix)
-        hosts = options.hosts or list(HOSTS)
-        missing = [host for host in hosts if host not in lab.booted_hosts]
-        if missing:
-            raise LabError(
-                f"not booted in lab {options.prefix!r}: {', '.join(missing)} "
-                f"(python -m tests.lab --prefix={options.prefix} up {' '.join(hosts)})"
-            )
-        for host in hosts:
-            print(f"{host}:")
-            lines, found = capture_host(lab, host, options.output / host)
-            print("\n".join(lines))
-            changes += found
-    except LabError as error:
-        print(f"capture: error: {error}", file=sys.stderr)
-        return 1
-    for leak in _leaks(options.output):
-        print(f"capture: warning: {leak}", file=sys.stderr)
-    for change in changes:
-        print(f"capture: not read-only: {change}", file=sys.stderr)
-    return 1 if changes else 0
+    return capture_main(argv, prog="python -m tests.lab.capture_accounts", description=__doc__.split("\n")[0],
+                        output=OUTPUT_DIR, hosts=HOSTS, captures=CAPTURES, more=host_captures)
 
 
 if __name__ == "__main__":

@@ -29,20 +29,15 @@ in a capture (in sysctl-a.txt only the values are searched: a machine named
 
 from __future__ import annotations
 
-import argparse
 import re
 import socket
 import sys
 from pathlib import Path
 
-from .capture_firewall import _running_lab
-from .lab import Lab
-from .progress import LabError
-from .snapshot import diff, snapshot
+from .capture import Capture, capture_main
 
 OUTPUT_DIR = Path(__file__).resolve().parents[1] / "data" / "captured" / "kernel"
 HOSTS = ("hardened", "krn-weak", "ssh-weak")
-TIMEOUT = 60
 
 KERNEL_KEYS = (
     "kernel.randomize_va_space",
@@ -58,12 +53,11 @@ SYSCTL_FILES = (
     'do [ -f "$f" ] && { printf "### %s\\n" "$f"; cat -- "$f"; echo; }; done; true'
 )
 
-# (file name, command, keep stderr even on success)
-CAPTURES: tuple[tuple[str, str, bool], ...] = (
-    ("sysctl-a.txt", "sysctl -a --ignore 2>/dev/null", False),
-    ("kernel-values.txt", f"sysctl -n {' '.join(KERNEL_KEYS)}", True),
-    ("sysctl-files.txt", SYSCTL_FILES, False),
-    ("ip-link.txt", "ip -o link show", False),
+CAPTURES = (
+    Capture("sysctl-a.txt", "sysctl -a --ignore 2>/dev/null"),
+    Capture("kernel-values.txt", f"sysctl -n {' '.join(KERNEL_KEYS)}", keep_stderr=True),
+    Capture("sysctl-files.txt", SYSCTL_FILES),
+    Capture("ip-link.txt", "ip -o link show"),
 )
 
 
@@ -81,62 +75,9 @@ def _leaks(directory: Path) -> list[str]:
     return found
 
 
-def _run(lab: Lab, host: str, directory: Path, name: str, command: str, keep_stderr: bool) -> str:
-    result = lab.exec(host, ["sh", "-c", command], text=False, timeout=TIMEOUT)
-    (directory / name).write_bytes(result.stdout)
-    if keep_stderr or result.returncode != 0:
-        (directory / f"{name}.stderr").write_bytes(result.stderr)
-    if result.returncode != 0:
-        (directory / f"{name}.rc").write_text(f"{result.returncode}\n")
-        message = result.stderr.decode(errors="replace").strip().splitlines()
-        return f"  {name}: exit {result.returncode}: {message[-1] if message else '(no stderr)'}"
-    return f"  {name}: {len(result.stdout)} bytes"
-
-
-def capture_host(lab: Lab, host: str, directory: Path) -> tuple[list[str], list[str]]:
-    """Every capture of host into directory (emptied first); returns (summary lines, changes made)."""
-    state = lab.exec(host, ["systemctl", "is-system-running", "--wait"], timeout=TIMEOUT).stdout.strip()
-    lines = [f"  (system {state})"]
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in directory.iterdir():
-        if old.is_file():
-            old.unlink()
-    before = snapshot(lab.upper_dir(host))
-    for name, command, keep_stderr in CAPTURES:
-        lines.append(_run(lab, host, directory, name, command, keep_stderr))
-    changes = [f"{host}: {change}" for change in diff(before, snapshot(lab.upper_dir(host)))]
-    return lines, changes
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.lab.capture_kernel", description=__doc__.split("\n")[0])
-    parser.add_argument("--prefix", default="ha", help="prefix of the running lab (default: ha)")
-    parser.add_argument("--output", type=Path, default=OUTPUT_DIR, help=f"default: {OUTPUT_DIR}")
-    parser.add_argument("hosts", nargs="*", metavar="HOST", help=f"default: {' '.join(HOSTS)}")
-    options = parser.parse_args(argv)
-    changes: list[str] = []
-    try:
-        lab = _running_lab(options.prefix)
-        hosts = options.hosts or list(HOSTS)
-        missing = [host for host in hosts if host not in lab.booted_hosts]
-        if missing:
-            raise LabError(
-                f"not booted in lab {options.prefix!r}: {', '.join(missing)} "
-                f"(python -m tests.lab --prefix={options.prefix} up {' '.join(hosts)})"
-            )
-        for host in hosts:
-            print(f"{host}:")
-            lines, found = capture_host(lab, host, options.output / host)
-            print("\n".join(lines))
-            changes += found
-    except LabError as error:
-        print(f"capture: error: {error}", file=sys.stderr)
-        return 1
-    for leak in _leaks(options.output):
-        print(f"capture: warning: {leak}", file=sys.stderr)
-    for change in changes:
-        print(f"capture: not read-only: {change}", file=sys.stderr)
-    return 1 if changes else 0
+    return capture_main(argv, prog="python -m tests.lab.capture_kernel", description=__doc__.split("\n")[0],
+                        output=OUTPUT_DIR, hosts=HOSTS, captures=CAPTURES, leaks=_leaks)
 
 
 if __name__ == "__main__":
