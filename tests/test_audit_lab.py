@@ -366,3 +366,23 @@ def test_filesystem_messages(full_audit):
     assert "/etc/shadow is 0644 root:shadow" in weak["FS-01"]
     assert weak["FS-03"] == "expected every file owned by a known user and group, found /srv/orphan.dat (uid 4242, gid 4242)"
     assert weak["FS-04"] == "expected only filesystem.suid_allowed set-UID/GID programs, found also /usr/local/bin/suid-true (4755)"
+
+
+@pytest.mark.parametrize("transport", ["ssh", "paramiko"])
+def test_a_remote_command_exiting_255_is_not_a_transport_failure(lab, transport):
+    """ssh exits 255 for its own failures; a command that returns 255 must still count as output."""
+    out = lab.run_in_ns(
+        [sys.executable, "-c", (
+            "import sys, testinfra\n"
+            "sys.path.insert(0, %r)\n"
+            "from hardening_audit import transport\n"
+            "from hardening_audit.facts.core import HostContext\n"
+            "transport.install(True)\n"
+            "ctx = HostContext(testinfra.get_host(%r, ssh_config=%r), 'x')\n"
+            "print(ctx.run('echo broken config >&2; exit 255', ok=(255,)).stderr.strip())\n"
+            "print(ctx.run('echo still reachable').stdout.strip())\n"
+        ) % (str(REPO), f"{transport}://hardened", str(lab.ssh_config))],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines() == ["broken config", "still reachable"]

@@ -11,6 +11,7 @@ evidence of every command behind it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -77,8 +78,10 @@ class HostContext:
         try:
             result = self.host.run(command, *args)
         except Exception as exc:  # every backend reports transport failures its own way
-            self._unreachable = HostUnreachable(f"host unreachable: {_transport_reason(exc)}")
-            raise self._unreachable from None
+            result = _remote_exit_255(exc)
+            if result is None:
+                self._unreachable = HostUnreachable(f"host unreachable: {_transport_reason(exc)}")
+                raise self._unreachable from None
         self.commands_run += 1
         output = CommandOutput(rendered, result.rc, result.stdout, result.stderr)
         combined = result.stdout + (("\n" if result.stdout and result.stderr else "") + result.stderr)
@@ -166,6 +169,24 @@ def _failure_reason(output: CommandOutput) -> str:
     if last.startswith("sudo:"):
         return f"sudo failed: {last}"
     return f"{output.command} exited {output.exit_status}" + (f": {last}" if last else "")
+
+
+# What the OpenSSH client itself prints when it, not the remote command, fails.
+_SSH_CLIENT_FAILURE = re.compile(
+    r"^(ssh: |Permission denied \(|Host key verification failed|kex_exchange_identification|"
+    r"Connection (closed|reset|timed out|refused)|Received disconnect|banner exchange)", re.M
+)
+
+
+def _remote_exit_255(exc: Exception):
+    """testinfra's ssh backend raises on exit status 255, which ssh uses for its own failures but
+    which a remote command may return too (sshd -T on a broken configuration does): give that back
+    as the command's result."""
+    result = exc.args[0] if isinstance(exc, RuntimeError) and exc.args else None
+    stderr = getattr(result, "stderr", None)
+    if getattr(result, "rc", None) != 255 or not isinstance(stderr, str) or _SSH_CLIENT_FAILURE.search(stderr):
+        return None
+    return result
 
 
 def _transport_reason(exc: Exception) -> str:
