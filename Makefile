@@ -7,7 +7,7 @@ REPORT_DIR ?= reports
 ARGS ?=
 LAB_PACKAGES := systemd-container debootstrap iproute2 openssh-client debian-archive-keyring
 
-.PHONY: audit test unit lab-up lab-down lab-status venv system-deps lab-deps clean
+.PHONY: audit test unit lab-up lab-down lab-status bench venv system-deps lab-deps clean
 
 venv: $(BIN)/.installed
 
@@ -51,6 +51,10 @@ lab-down: venv
 
 lab-status: venv
 	$(BIN)/python -m tests.lab status
+
+# Benchmarks (bench/): measured figures with their peers, written to bench/results/.
+bench: venv lab-deps
+	$(BIN)/python -m bench.fs_scan
 
 clean:
 	rm -rf $(VENV) $(REPORT_DIR)/*.html $(REPORT_DIR)/*.json $(REPORT_DIR)/*.xml
