@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .parsers.sshd import FileStat
+from .parsers.listing import FileStat
 
 
 def describe(stat: FileStat) -> str:

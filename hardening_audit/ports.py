@@ -12,7 +12,7 @@ def parse_port_spec(spec: str) -> tuple[str, int, int]:
 
 
 def is_allowed(protocol: str, port: int, allowed: list[str]) -> bool:
-    return any(p == protocol and low <= port <= high for p, low, high in map(parse_port_spec, allowed))
+    return range_allowed(protocol, (port, port), allowed)
 
 
 def range_allowed(protocol: str, ports: PortRange, allowed: list[str]) -> bool:

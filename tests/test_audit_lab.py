@@ -356,7 +356,7 @@ def test_level_2_filesystem_mounts(lab, tmp_path):
     _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://fs-weak", "--sudo",
                                "--controls=FS-06", baseline=strict)
     assert verdicts(document, "paramiko://hardened") == {"FS-06": "pass"}
-    weak = document["results"][-1] if document["results"][-1]["host"] == "paramiko://fs-weak" else document["results"][0]
+    (weak,) = [r for r in document["results"] if r["host"] == "paramiko://fs-weak"]
     assert weak["status"] == "fail" and "/home is not a separate mount" in weak["message"]
 
 

@@ -21,11 +21,10 @@ from ..parsers.accounts import (
     parse_shells,
 )
 from ..parsers.pam import PamLine, parse_pam
-from ..parsers.sshd import FileStat, parse_find_listing
+from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
 from ..parsers.sudoers import Sudoers, parse_sudoers
 from .core import HostContext, fact
 from .files import read_files
-from .sshd import FIND_FORMAT
 from .system import require_root
 
 SUDOERS = "/etc/sudoers"

@@ -26,11 +26,10 @@ from ..parsers.backups import (
     parse_systemctl_show,
     timer_expressions,
 )
-from ..parsers.sshd import FileStat, parse_find_listing
+from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
 from ..parsers.systemd import ENABLED_STATES
 from .core import HostContext, fact
 from .services import enabled
-from .sshd import FIND_FORMAT
 from .system import require_root
 
 # Runs a backup tool the way the job does, without writing anything that lasts:

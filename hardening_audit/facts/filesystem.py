@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from ..parsers.filesystem import Mount, ScanResult, parse_findmnt, parse_scan
-from ..parsers.sshd import FileStat, parse_find_listing
+from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
 from .core import HostContext, fact
-from .sshd import FIND_FORMAT
 from .system import require_root
 
 ACCOUNT_FILES = ("/etc/passwd", "/etc/passwd-", "/etc/group", "/etc/group-",

@@ -20,8 +20,7 @@ RUNTIME_PATTERN = "^(" + "|".join(
 @fact
 def sysctl_runtime(ctx: HostContext) -> dict[str, str]:
     out = ctx.run_argv(["sysctl", "-a", "--pattern", RUNTIME_PATTERN], ok=(0, 255))
-    values = parse_sysctl(out.stdout)
-    return values
+    return parse_sysctl(out.stdout)
 
 
 @fact

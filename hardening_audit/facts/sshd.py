@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..outcomes import CheckError, NotApplicable
-from ..parsers.sshd import FileStat, HostKey, SshdConfig, parse_find_listing, parse_keygen_fingerprints, parse_sshd_t
+from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
+from ..parsers.sshd import HostKey, SshdConfig, parse_keygen_fingerprints, parse_sshd_t
 from ..parsers.system import SystemInfo
 from .core import HostContext, fact
 from .system import require_root
 
 CONFIG_PATHS = ["/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d"]
-FIND_FORMAT = "%m %u %g %y %p\\n"
 
 
 @fact

@@ -1,4 +1,4 @@
-"""Parse OpenSSH server output: ``sshd -T``, ``ssh-keygen -l`` and file listings."""
+"""Parse OpenSSH server output: ``sshd -T`` and ``ssh-keygen -l``."""
 
 from __future__ import annotations
 
@@ -52,30 +52,6 @@ def parse_sshd_t(text: str) -> SshdConfig:
     if "kbdinteractiveauthentication" not in options and "challengeresponseauthentication" in options:
         options["kbdinteractiveauthentication"] = options["challengeresponseauthentication"]
     return SshdConfig({k: tuple(v) for k, v in options.items()})
-
-
-@dataclass(frozen=True)
-class FileStat:
-    path: str
-    mode: int
-    owner: str
-    group: str
-    kind: str  # "f" regular file, "d" directory, "l" symlink, as find's %y prints
-
-    @property
-    def mode_text(self) -> str:
-        return f"{self.mode:04o}"
-
-
-def parse_find_listing(text: str) -> list[FileStat]:
-    """Lines of ``find -printf '%m %u %g %y %p\\n'``."""
-    stats = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        mode, owner, group, kind, path = line.split(" ", 4)
-        stats.append(FileStat(path, int(mode, 8), owner, group, kind))
-    return stats
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,45 @@ snapshotted around the captures: any change is reported and the script exits 1.
 from __future__ import annotations
 
 import argparse
+import re
+import socket
 import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .capture_firewall import _leaks, _running_lab
 from .lab import Lab
 from .progress import LabError
 from .snapshot import diff, snapshot
 
 TIMEOUT = 300
+
+
+def running_lab(prefix: str) -> Lab:
+    """The lab of that prefix, with the hosts it was brought up with."""
+    lab = Lab(prefix=prefix)
+    if not lab.is_up():
+        raise LabError(f"lab {prefix!r} is not up: python -m tests.lab --prefix={prefix} up HOST...")
+    return Lab(hosts=lab.hosts_in_state(), prefix=prefix)
+
+
+def build_machine_mentions(directory: Path, values_only: tuple[str, ...] = ()) -> list[str]:
+    """Captured files naming the build machine (its host name): to look at by hand.
+
+    In the files named in values_only (``key = value`` lines, e.g. sysctl -a) only the
+    values are searched: a machine named "vm" would otherwise match every vm.* key.
+    """
+    names = {socket.gethostname(), socket.getfqdn()} - {"localhost", ""}
+    patterns = {name: re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])") for name in names}
+    found = []
+    for path in sorted(directory.rglob("*")):
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            if path.name in values_only:
+                text = "\n".join(line.partition(" = ")[2] for line in text.splitlines())
+            found += [f"{path}: mentions {name!r}" for name, pattern in patterns.items() if pattern.search(text)]
+    return found
 
 
 @dataclass(frozen=True)
@@ -69,7 +96,7 @@ def capture_host(lab: Lab, host: str, directory: Path, captures: Iterable[Captur
 
 def capture_main(argv: list[str] | None, *, prog: str, description: str, output: Path, hosts: tuple[str, ...],
                  captures: Iterable[Capture], more: MoreCaptures | None = None,
-                 leaks: Callable[[Path], list[str]] = _leaks) -> int:
+                 values_only: tuple[str, ...] = ()) -> int:
     parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--prefix", default="ha", help="prefix of the running lab (default: ha)")
     parser.add_argument("--output", type=Path, default=output, help=f"default: {output}")
@@ -78,7 +105,7 @@ def capture_main(argv: list[str] | None, *, prog: str, description: str, output:
     captures = list(captures)
     changes: list[str] = []
     try:
-        lab = _running_lab(options.prefix)
+        lab = running_lab(options.prefix)
         chosen = options.hosts or list(hosts)
         missing = [host for host in chosen if host not in lab.booted_hosts]
         if missing:
@@ -94,7 +121,7 @@ def capture_main(argv: list[str] | None, *, prog: str, description: str, output:
     except LabError as error:
         print(f"capture: error: {error}", file=sys.stderr)
         return 1
-    for leak in leaks(options.output):
+    for leak in build_machine_mentions(options.output, values_only):
         print(f"capture: warning: {leak}", file=sys.stderr)
     for change in changes:
         print(f"capture: not read-only: {change}", file=sys.stderr)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import yaml
 
-from .capture_firewall import _leaks, _running_lab
+from .capture import build_machine_mentions, running_lab
 from .lab import Lab
 from .progress import LabError
 from .snapshot import diff, snapshot
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     all_hosts = list(dict.fromkeys(job.host for job in jobs))
     violations: list[str] = []
     try:
-        lab = _running_lab(options.prefix)
+        lab = running_lab(options.prefix)
         hosts = options.hosts or all_hosts
         missing = [host for host in hosts if host not in lab.booted_hosts]
         missing += [host for job in jobs if job.host in hosts and job.remote for host in [job.remote[0]]
@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     except LabError as error:
         print(f"capture: error: {error}", file=sys.stderr)
         return 1
-    for leak in _leaks(options.output):
+    for leak in build_machine_mentions(options.output):
         print(f"capture: warning: {leak}", file=sys.stderr)
     for violation in violations:
         print(f"capture: not read-only: {violation}", file=sys.stderr)

@@ -18,13 +18,12 @@ the build machine's host name shows up in a capture.
 from __future__ import annotations
 
 import argparse
-import re
 import shlex
-import socket
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .capture import build_machine_mentions, running_lab
 from .lab import Lab
 from .progress import LabError
 
@@ -92,13 +91,6 @@ CAPTURES: tuple[Capture, ...] = (
 )
 
 
-def _running_lab(prefix: str) -> Lab:
-    lab = Lab(prefix=prefix)
-    if not lab.is_up():
-        raise LabError(f"lab {prefix!r} is not up: python -m tests.lab --prefix={prefix} up {' '.join(HOSTS)}")
-    return Lab(hosts=lab.hosts_in_state(), prefix=prefix)
-
-
 def capture_host(lab: Lab, host: str, directory: Path) -> list[str]:
     """Run every capture on host into directory (emptied first); returns one summary line per file set."""
     # Boot finished (firewalld, ufw... have loaded their rules), or degraded: then say so.
@@ -128,18 +120,6 @@ def capture_host(lab: Lab, host: str, directory: Path) -> list[str]:
     return lines
 
 
-def _leaks(directory: Path) -> list[str]:
-    """Captured files naming the build machine (its host name): to look at by hand."""
-    names = {socket.gethostname(), socket.getfqdn()} - {"localhost", ""}
-    patterns = {name: re.compile(rf"(?<![\w.-]){re.escape(name)}(?![\w-])") for name in names}
-    found = []
-    for path in sorted(directory.rglob("*")):
-        if path.is_file():
-            text = path.read_text(errors="replace")
-            found += [f"{path}: mentions {name!r}" for name, pattern in patterns.items() if pattern.search(text)]
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.lab.capture_firewall", description=__doc__.split("\n")[0])
     parser.add_argument("--prefix", default="ha", help="prefix of the running lab (default: ha)")
@@ -147,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("hosts", nargs="*", metavar="HOST", help=f"default: {' '.join(HOSTS)}")
     options = parser.parse_args(argv)
     try:
-        lab = _running_lab(options.prefix)
+        lab = running_lab(options.prefix)
         hosts = options.hosts or list(HOSTS)
         missing = [host for host in hosts if host not in lab.booted_hosts]
         if missing:
@@ -161,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     except LabError as error:
         print(f"capture: error: {error}", file=sys.stderr)
         return 1
-    for leak in _leaks(options.output):
+    for leak in build_machine_mentions(options.output):
         print(f"capture: warning: {leak}", file=sys.stderr)
     return 0
 

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from hardening_audit.judge import max_startups_above
-from hardening_audit.parsers.sshd import parse_find_listing, parse_keygen_fingerprints, parse_sshd_t
+from hardening_audit.parsers.listing import parse_find_listing
+from hardening_audit.parsers.sshd import parse_keygen_fingerprints, parse_sshd_t
 from hardening_audit.parsers.system import parse_system_probe
 
 CAPTURED = Path(__file__).resolve().parent.parent / "data" / "captured"
