@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import signal
 from collections.abc import Iterator
 
@@ -17,8 +18,11 @@ def _raise_keyboard_interrupt(signum, frame):
 
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
-    """All hosts of tests/lab/hosts.py, booted and reachable (needs root)."""
-    lab = Lab()
+    """All hosts of tests/lab/hosts.py, booted and reachable (needs root).
+
+    HA_LAB_PREFIX names the lab (default "ha"), so that two labs can run side by side.
+    """
+    lab = Lab(prefix=os.environ.get("HA_LAB_PREFIX", "ha"))
     # try/finally covers test failures and Ctrl-C (pytest tears fixtures down
     # on KeyboardInterrupt); SIGTERM/SIGHUP are turned into KeyboardInterrupt so
     # they unwind the same way; atexit catches an exit that skips teardown.

@@ -50,4 +50,5 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("acc-weak", ("acc/weak",)),
     HostSpec("krn-weak", ("krn/weak",)),
     HostSpec("fs-weak", ("fs/weak",)),
+    HostSpec("svc-weak", ("svc/weak",)),
 )
