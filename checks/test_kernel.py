@@ -10,7 +10,7 @@ name order, later wins) and /etc/sysctl.conf.
 """
 
 from hardening_audit.controls import control
-from hardening_audit.kernel_params import Param, params_of, runtime_findings
+from hardening_audit.kernel_params import Param, param_findings, params_of, wanted
 from hardening_audit.outcomes import CheckError, NotApplicable
 from hardening_audit.parsers.sysctl import persisted_value
 
@@ -18,15 +18,9 @@ SYSCTL_FIX = "Set it in /etc/sysctl.d/60-hardening.conf and apply with `sysctl -
 
 
 def _assert_params(facts, control_id):
-    runtime, persisted = facts.sysctl_runtime, facts.sysctl_persisted
-    found = []
-    for param in params_of(control_id):
-        found += runtime_findings(param, runtime)
-        saved = persisted_value(persisted, param.key)
-        if saved is not None and (not saved[0].lstrip("-").isdigit() or not param.complies(int(saved[0]))):
-            found.append(f"{param.key} = {saved[0]} persisted in {saved[1]}")
-    wanted = ", ".join(f"{p.key} {p.wanted}" for p in params_of(control_id))
-    assert not found, f"found {'; '.join(found)} (expected {wanted})"
+    persisted = facts.sysctl_persisted
+    found = param_findings(control_id, facts.sysctl_runtime, lambda key: persisted_value(persisted, key))
+    assert not found, f"found {'; '.join(found)} (expected {wanted(control_id)})"
 
 
 @control(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+
 from .parsers.listing import FileStat
 
 
@@ -29,3 +31,10 @@ def max_startups_fields(value: str) -> list[int]:
 def max_startups_above(found: str, limit: str) -> bool:
     """CIS 5.1.18 compares each field: any one above the limit fails."""
     return any(f > l for f, l in zip(max_startups_fields(found), max_startups_fields(limit)))
+
+
+def unit_allowed(unit: str, service: str, patterns: list[str]) -> bool:
+    """Whether an allowlist of unit names or globs (with or without the suffix) covers a unit,
+    or the service it stands for (a timer, socket or path unit stands for the unit it triggers)."""
+    names = {unit, service, unit.rsplit(".", 1)[0], service.rsplit(".", 1)[0]}
+    return any(fnmatch.fnmatchcase(name, pattern) for name in names for pattern in patterns)

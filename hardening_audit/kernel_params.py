@@ -57,6 +57,7 @@ PARAMS: tuple[Param, ...] = (
     Param("KRN-08", "kernel.yama.ptrace_scope", 1, at_least=True),
     Param("KRN-08", "kernel.unprivileged_bpf_disabled", 1, at_least=True),
     Param("KRN-08", "kernel.perf_event_paranoid", 2, at_least=True),
+    Param("SVC-06", "fs.suid_dumpable", 0),
 )
 
 
@@ -97,3 +98,19 @@ def _combine(how: str, all_value: int, own: int) -> int:
     if how == "max":
         return max(all_value, own)
     return own
+
+
+def param_findings(control: str, runtime: dict[str, str], persisted_value) -> list[str]:
+    """What is wrong with a control's parameters, at runtime and in the persisted configuration
+    (``persisted_value(key)`` gives (value, file) or None): an empty list when they comply."""
+    found = []
+    for param in params_of(control):
+        found += runtime_findings(param, runtime)
+        saved = persisted_value(param.key)
+        if saved is not None and (not saved[0].lstrip("-").isdigit() or not param.complies(int(saved[0]))):
+            found.append(f"{param.key} = {saved[0]} persisted in {saved[1]}")
+    return found
+
+
+def wanted(control: str) -> str:
+    return ", ".join(f"{p.key} {p.wanted}" for p in params_of(control))

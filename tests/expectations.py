@@ -106,6 +106,18 @@ FS_CONTROLS = [f"FS-{n:02d}" for n in range(1, 8)]
 FS_HARDENED = {**dict.fromkeys(FS_CONTROLS, "pass"), "FS-06": "not_applicable", "FS-07": "not_applicable"}
 FS_DEFAULT = {**FS_HARDENED, "FS-05": "fail"}  # nspawn's /tmp and /dev/shm lack noexec
 
+SVC_CONTROLS = [f"SVC-{n:02d}" for n in range(1, 8)]
+# fs.suid_dumpable is the lab machine's (one kernel for every host): SVC-06 follows it where the rest complies.
+MACHINE_SUID_DUMPABLE = "pass" if _read("/proc/sys/fs/suid_dumpable") == "0" else "fail"
+SVC_HARDENED = {**dict.fromkeys(SVC_CONTROLS, "pass"), "SVC-05": "not_applicable", "SVC-06": MACHINE_SUID_DUMPABLE}
+# Debian minimal: no MTA, no cron or at, no core limit.
+SVC_DEFAULT = {
+    **SVC_HARDENED,
+    "SVC-04": "not_applicable",
+    "SVC-06": "fail",
+    "SVC-07": "not_applicable",
+}
+
 FW_LEVEL_2 = {"FW-10": "not_applicable", "FW-11": "not_applicable"}
 
 FW_HARDENED = {**dict.fromkeys(FW_CONTROLS, "pass"), **FW_LEVEL_2}
@@ -166,7 +178,7 @@ EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
     },
 }
 
-EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED, **FS_HARDENED})
+EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED, **FS_HARDENED, **SVC_HARDENED})
 EXPECTED_BY_DOMAIN["fs-weak"] = {
     **SSH_DEBIAN_DEFAULT,
     **FW_NONE,
@@ -197,7 +209,18 @@ EXPECTED_BY_DOMAIN["acc-weak"] = {
     # ACC-15 /home/bob is 0777 and /home/legacy/.netrc exists.
 }
 
+EXPECTED_BY_DOMAIN["bak-weak"]["SVC-07"] = "fail"  # cron installed with Debian's defaults: no cron.allow
+EXPECTED_BY_DOMAIN["svc-weak"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    "FW-08": "fail",  # inetd on tcp/23, exim4 on tcp/25, all addresses
+    **dict.fromkeys(SVC_CONTROLS, "fail"),
+    "SVC-05": "not_applicable",
+    # SVC-01 inetutils-telnetd, inetutils-inetd; SVC-02 avahi-daemon.socket, exim4 on *:25; SVC-03 telnet;
+    # SVC-04 exim4 on *:25; SVC-06 no core limit; SVC-07 no cron.allow or at.allow, /etc/crontab 0644.
+}
+
 EXPECTED: dict[str, dict[str, str]] = {
-    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **FS_DEFAULT, **controls}
+    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **FS_DEFAULT, **SVC_DEFAULT, **controls}
     for name, controls in EXPECTED_BY_DOMAIN.items()
 }

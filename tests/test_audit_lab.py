@@ -27,7 +27,7 @@ TRANSPORTS = {
     "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
     "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
     "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
-    "krn-weak": "paramiko", "fs-weak": "paramiko",
+    "krn-weak": "paramiko", "fs-weak": "paramiko", "svc-weak": "ssh",
 }
 # Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
 TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
@@ -366,6 +366,31 @@ def test_filesystem_messages(full_audit):
     assert "/etc/shadow is 0644 root:shadow" in weak["FS-01"]
     assert weak["FS-03"] == "expected every file owned by a known user and group, found /srv/orphan.dat (uid 4242, gid 4242)"
     assert weak["FS-04"] == "expected only filesystem.suid_allowed set-UID/GID programs, found also /usr/local/bin/suid-true (4755)"
+
+
+def test_service_messages(full_audit):
+    _, document, *_ = full_audit
+    weak = {r["control"]: r["message"] for r in document["results"] if r["host"] == spec("svc-weak")}
+    assert weak["SVC-01"] == "expected no legacy plaintext server, found inetutils-inetd, inetutils-telnetd installed"
+    # avahi-daemon.service itself is disabled: its socket unit starts it.
+    assert weak["SVC-02"].startswith("expected no unneeded network service, found avahi-daemon.socket, "
+                                     "mail server exim4 on tcp/25 on 0.0.0.0")
+    assert weak["SVC-04"].startswith("expected the MTA listening on loopback only, found exim4 on tcp/25 on 0.0.0.0")
+    assert "no /etc/cron.allow; /etc/crontab is 0644 root:root" in weak["SVC-07"]
+
+
+def test_level_2_service_allowlist(lab, tmp_path):
+    """Timers count as the service they start: restic-etc.timer is allowed through restic-etc.service."""
+    allowed = ["atd", "borg-srv.service", "console-getty", "cron", "e2scrub_reap", "exim4", "exim4-base",
+               "getty@", "lab-remount-tmp", "nftables", "restic-etc.service", "ssh", "systemd-*"]
+    strict = tmp_path / "lab-strict.yaml"
+    strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\nservices:\n  allowed: [{', '.join(allowed)}]\n")
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://svc-weak", "--sudo",
+                               "--controls=SVC-05", baseline=strict)
+    assert verdicts(document, "paramiko://hardened") == {"SVC-05": "pass"}
+    (weak,) = [r for r in document["results"] if r["host"] == "paramiko://svc-weak"]
+    assert weak["message"] == ("expected only allowed services enabled, found avahi-daemon.socket, "
+                               "inetutils-inetd.service, inetutils-syslogd.service")
 
 
 @pytest.mark.parametrize("transport", ["ssh", "paramiko"])

@@ -84,6 +84,14 @@ FILESYSTEM = Section(
     }
 )
 
+# Unit names (service, socket, path or timer, with or without the suffix) or shell globs.
+SERVICES = Section(
+    {
+        "allowed": Optional(ListOf(Str())),
+        "allowed_clients": ListOf(Str()),
+    }
+)
+
 # The settings a baseline tunes; a per-host override may set any of them.
 SETTINGS = {
     "level": Choice((1, 2)),
@@ -91,6 +99,7 @@ SETTINGS = {
     "backups": BACKUPS,
     "filesystem": FILESYSTEM,
     "firewall": FIREWALL,
+    "services": SERVICES,
     "ssh": SSH,
 }
 

@@ -24,7 +24,7 @@ from ..parsers.pam import PamLine, parse_pam
 from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
 from ..parsers.sudoers import Sudoers, parse_sudoers
 from .core import HostContext, fact
-from .files import read_files
+from .files import read_files, stat_paths
 from .system import require_root
 
 SUDOERS = "/etc/sudoers"
@@ -138,9 +138,7 @@ def home_directories(ctx: HostContext) -> Homes:
     if not owners:
         return Homes({}, [])
     homes = sorted(owners)
-    listing = parse_find_listing(
-        ctx.run_argv(["find", *homes, "-maxdepth", "0", "-printf", FIND_FORMAT], ok=(0, 1)).stdout)
-    found = {s.path: s for s in listing}
+    found = {s.path: s for s in stat_paths(ctx, homes)}
     dotfiles = ctx.run_argv(["find", *homes, "-maxdepth", "1", "(", "-name", ".rhosts", "-o", "-name", ".netrc",
                              "-o", "-name", ".forward", ")", "-printf", "%p\\n"], ok=(0, 1))
     return Homes({owners[h]: found.get(h) for h in homes}, dotfiles.stdout.split())

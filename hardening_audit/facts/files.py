@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
 from .core import HostContext
 
 # Prints each existing file as "### path" then its content.
@@ -22,3 +23,9 @@ def split_named_files(text: str) -> list[tuple[str, str]]:
 def read_files(ctx: HostContext, paths: list[str]) -> list[tuple[str, str]]:
     """(path, content) of each of the paths that exists, in the order given."""
     return split_named_files(ctx.run_argv(["sh", "-c", CAT_WITH_NAMES, "sh", *paths]).stdout)
+
+
+def stat_paths(ctx: HostContext, paths, depth: int = 0) -> list[FileStat]:
+    """Owner, group and mode of each path that exists (and of its entries down to depth), in one find."""
+    out = ctx.run_argv(["find", *paths, "-maxdepth", str(depth), "-printf", FIND_FORMAT], ok=(0, 1))
+    return parse_find_listing(out.stdout)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..parsers.filesystem import Mount, ScanResult, parse_findmnt, parse_scan
-from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
+from ..parsers.listing import FileStat
 from .core import HostContext, fact
+from .files import stat_paths
 from .system import require_root
 
 ACCOUNT_FILES = ("/etc/passwd", "/etc/passwd-", "/etc/group", "/etc/group-",
@@ -26,8 +27,7 @@ def mounts(ctx: HostContext) -> list[Mount]:
 
 @fact
 def account_file_stats(ctx: HostContext) -> list[FileStat]:
-    out = ctx.run_argv(["find", *ACCOUNT_FILES, "-maxdepth", "0", "-printf", FIND_FORMAT], ok=(0, 1))
-    return parse_find_listing(out.stdout)
+    return stat_paths(ctx, ACCOUNT_FILES)
 
 
 @fact
@@ -41,5 +41,4 @@ def filesystem_scan(ctx: HostContext) -> ScanResult:
 
 @fact
 def bootloader_files(ctx: HostContext) -> list[FileStat]:
-    out = ctx.run_argv(["find", *BOOTLOADER_FILES, "-maxdepth", "0", "-printf", FIND_FORMAT], ok=(0, 1))
-    return parse_find_listing(out.stdout)
+    return stat_paths(ctx, BOOTLOADER_FILES)

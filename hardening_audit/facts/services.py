@@ -1,7 +1,19 @@
-"""systemd units: which are enabled and which are running. Shared by every domain."""
+"""Services: systemd units and SysV links (what starts), core dump and cron settings."""
 
-from ..parsers.systemd import ENABLED_STATES, Unit, parse_unit_files, parse_units
+from __future__ import annotations
+
+from ..parsers.coredump import LIMITS_CONF, everyone_hard_core_limit, parse_coredump_config
+from ..parsers.listing import FileStat
+from ..parsers.systemd import ENABLED_STATES, Unit, parse_show, parse_unit_files, parse_units
 from .core import HostContext, fact
+from .files import read_files, stat_paths
+
+# Runlevels a server boots into; an S link there starts the script.
+SYSV_RUNLEVEL_DIRS = ("/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d")
+ACTIVATING_SUFFIXES = (".service", ".socket", ".path", ".timer")
+CRON_PATHS = ("/etc/cron.allow", "/etc/cron.deny", "/etc/crontab", "/etc/cron.hourly", "/etc/cron.daily",
+              "/etc/cron.weekly", "/etc/cron.monthly", "/etc/cron.yearly", "/etc/cron.d",
+              "/etc/at.allow", "/etc/at.deny")
 
 
 @fact
@@ -17,3 +29,67 @@ def units(ctx: HostContext) -> dict[str, Unit]:
 
 def enabled(ctx: HostContext, unit: str) -> bool:
     return ctx.value("unit_files").get(unit) in ENABLED_STATES
+
+
+@fact
+def sysv_enabled(ctx: HostContext) -> list[str]:
+    """Init scripts started through S links in the multi-user runlevels."""
+    out = ctx.run_argv(["find", *SYSV_RUNLEVEL_DIRS, "-maxdepth", "1", "-name", "S*", "-printf", "%f\\n"], ok=(0, 1))
+    return sorted({name[3:] if name[1:3].isdigit() else name[1:] for name in out.stdout.split()})
+
+
+@fact
+def running_units(ctx: HostContext) -> list[str]:
+    """Units active now; none without a running systemd (an image, a container without it)."""
+    listed = ctx.fact("units")
+    if listed.error:
+        return []
+    return sorted(name for name, unit in listed.value.items() if unit.active in ("active", "activating", "reloading"))
+
+
+@fact
+def enabled_units(ctx: HostContext) -> dict[str, str]:
+    """Enabled service, socket, path and timer units, each with the service it stands for:
+    a timer, socket or path unit stands for the unit it triggers."""
+    names = sorted(name for name, state in ctx.value("unit_files").items()
+                   if state in ENABLED_STATES and name.endswith(ACTIVATING_SUFFIXES))
+    triggers = {name: name.rsplit(".", 1)[0] + ".service" for name in names if not name.endswith(".service")}
+    if triggers and ctx.value("running_units"):
+        # Only a running manager answers `show`; otherwise the default (same name) stands.
+        out = ctx.run_argv(["systemctl", "show", "--property=Id,Triggers", "--", *triggers])
+        for properties in parse_show(out.stdout):
+            first = properties.get("Triggers", "").split()
+            if properties.get("Id") in triggers and first:
+                triggers[properties["Id"]] = first[0]
+    return {name: triggers.get(name, name) for name in names}
+
+
+@fact
+def core_limit(ctx: HostContext) -> tuple[str, str] | None:
+    """(value, file) of the hard core size limit pam_limits gives every user."""
+    listing = ctx.run("ls -1d /etc/security/limits.d/*.conf 2>/dev/null; true").stdout.split()
+    return everyone_hard_core_limit(read_files(ctx, [LIMITS_CONF, *sorted(listing)]))
+
+
+@fact
+def coredump_config(ctx: HostContext) -> dict[str, str]:
+    """systemd-coredump's effective [Coredump] settings (configuration files with their drop-ins)."""
+    out = ctx.run_argv(["systemd-analyze", "cat-config", "systemd/coredump.conf"])
+    return parse_coredump_config(out.stdout)
+
+
+@fact
+def cron_files(ctx: HostContext) -> dict[str, FileStat]:
+    return {stat.path: stat for stat in stat_paths(ctx, CRON_PATHS)}
+
+
+# Processes of mail transfer agents as ss names them (postfix's listener is "master").
+MTA_PROCESSES = {"exim", "exim4", "master", "sendmail", "sendmail-mta", "smtpd", "opensmtpd", "courieresmtpd"}
+SMTP_PORTS = {25, 465, 587}
+
+
+@fact
+def mail_listeners(ctx: HostContext) -> list:
+    """Sockets a mail transfer agent listens on: an MTA process's, or any on an SMTP port."""
+    return [s for s in ctx.value("listening_sockets")
+            if s.protocol == "tcp" and (s.port in SMTP_PORTS or MTA_PROCESSES & set(s.processes))]

@@ -9,6 +9,7 @@ from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
 from ..parsers.sshd import HostKey, SshdConfig, parse_keygen_fingerprints, parse_sshd_t
 from ..parsers.system import SystemInfo
 from .core import HostContext, fact
+from .files import stat_paths
 from .system import require_root
 
 CONFIG_PATHS = ["/etc/ssh/sshd_config", "/etc/ssh/sshd_config.d"]
@@ -55,8 +56,7 @@ def ssh_host_keys(ctx: HostContext) -> list[tuple[FileStat | None, HostKey]]:
     paths = list(ctx.value("sshd").values("hostkey"))
     if not paths:
         raise CheckError("sshd -T lists no host key")
-    listing = ctx.run_argv(["find", *paths, "-maxdepth", "0", "-printf", FIND_FORMAT], ok=(0, 1))
-    stats = {s.path: s for s in parse_find_listing(listing.stdout)}
+    stats = {s.path: s for s in stat_paths(ctx, paths)}
     script = 'for key do ssh-keygen -l -f "$key" 2>/dev/null || echo unreadable; done'
     fingerprints = ctx.run_argv(["sh", "-c", script, "sh", *paths])
     keys = parse_keygen_fingerprints(fingerprints.stdout, paths)

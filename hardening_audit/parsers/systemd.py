@@ -35,3 +35,16 @@ def parse_units(text: str) -> dict[str, Unit]:
             name = fields[0].lstrip("●* ")
             units[name] = Unit(name, fields[1], fields[2], fields[3])
     return units
+
+
+def parse_show(text: str) -> list[dict[str, str]]:
+    """``systemctl show --property=... UNIT...``: one dict per unit (blocks separated by blank lines)."""
+    blocks: list[dict[str, str]] = [{}]
+    for line in text.splitlines():
+        if not line.strip():
+            if blocks[-1]:
+                blocks.append({})
+            continue
+        key, _, value = line.partition("=")
+        blocks[-1][key] = value
+    return [block for block in blocks if block]

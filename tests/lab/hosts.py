@@ -35,7 +35,7 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec(
         "hardened",
         ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
-         "acc/hardened", "krn/sysctl-hardened", "fs/hardened"),
+         "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened"),
     ),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),

@@ -21,14 +21,15 @@ def test_list_controls_prints_the_catalog_and_exits_0():
     rows = {line.split()[0]: line.split()[1:4] for line in lines[1:] if line[:1].isupper() and "-" in line.split()[0]}
     assert list(rows) == ([f"FW-{n:02d}" for n in range(1, 12)] + [f"BAK-{n:02d}" for n in range(1, 11)]
                           + [f"ACC-{n:02d}" for n in range(1, 17)] + [f"SSH-{n:02d}" for n in range(1, 19)]
-                          + [f"KRN-{n:02d}" for n in range(1, 12)] + [f"FS-{n:02d}" for n in range(1, 8)])
+                          + [f"SVC-{n:02d}" for n in range(1, 8)] + [f"KRN-{n:02d}" for n in range(1, 12)] + [f"FS-{n:02d}" for n in range(1, 8)])
     assert rows["SSH-03"] == ["critical", "1", "ssh"]
     assert rows["SSH-01"] == ["high", "1", "ssh"]
     assert rows["FW-10"] == ["medium", "2", "firewall"]
     assert rows["BAK-05"] == ["medium", "2", "backups"]
     assert rows["ACC-01"] == ["critical", "1", "accounts"]
     assert rows["KRN-08"] == ["medium", "2", "kernel"]
-    assert "73 controls (3 critical, 16 high, 34 medium, 20 low)" in proc.stdout
+    assert rows["SVC-05"] == ["medium", "2", "services"]
+    assert "80 controls (3 critical, 17 high, 37 medium, 23 low)" in proc.stdout
 
 
 def test_controls_option_selects_by_id_glob(tmp_path):
