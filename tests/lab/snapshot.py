@@ -22,6 +22,12 @@ DEFAULT_VOLATILE: tuple[str, ...] = (
     "var/log/journal",
     # sudo's own log (Defaults logfile, ACC-12): the audit's sudo calls append to it.
     "var/log/sudo.log",
+    # A syslog daemon (rsyslog, inetutils-syslogd) writes the same login and sudo messages.
+    "var/log/auth.log",
+    "var/log/syslog",
+    "var/log/messages",
+    "var/log/daemon.log",
+    "var/log/user.log",
     # Login accounting: interactive (pty) logins append to wtmp and lastlog,
     # failed ones to btmp.
     "var/log/wtmp",
