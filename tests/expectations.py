@@ -6,7 +6,12 @@ comment names what makes a verdict differ from the host it is compared with.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+
+import yaml
+
+DEFAULT_BASELINE = Path(__file__).resolve().parents[1] / "baselines" / "default.yaml"
 
 SSH_CONTROLS = [f"SSH-{n:02d}" for n in range(1, 19)]
 FW_CONTROLS = [f"FW-{n:02d}" for n in range(1, 12)]
@@ -106,6 +111,22 @@ FS_CONTROLS = [f"FS-{n:02d}" for n in range(1, 8)]
 FS_HARDENED = {**dict.fromkeys(FS_CONTROLS, "pass"), "FS-06": "not_applicable", "FS-07": "not_applicable"}
 FS_DEFAULT = {**FS_HARDENED, "FS-05": "fail"}  # nspawn's /tmp and /dev/shm lack noexec
 
+PAT_CONTROLS = [f"PAT-{n:02d}" for n in range(1, 9)]
+# PAT-08 follows the day of the run: Debian 12's end of support in the default baseline.
+DEBIAN_12_END = next(r["end"] for r in yaml.safe_load(DEFAULT_BASELINE.read_text())["patching"]["supported_releases"]
+                     if (r["id"], r["version"]) == ("debian", "12"))
+SUPPORTED_TODAY = "pass" if dt.date.today() <= DEBIAN_12_END else "fail"
+PAT_HARDENED = {**dict.fromkeys(PAT_CONTROLS, "pass"), "PAT-04": "not_applicable", "PAT-07": "not_applicable",
+                "PAT-08": SUPPORTED_TODAY}
+# Every lab host starts without package sources or lists (base/auditor), and without unattended-upgrades.
+PAT_NO_SOURCES = {
+    **PAT_HARDENED,
+    "PAT-01": "fail",  # unattended-upgrades not installed
+    "PAT-02": "fail",  # no lists of the security archive
+    "PAT-03": "not_applicable",
+    "PAT-06": "not_applicable",
+}
+
 SVC_CONTROLS = [f"SVC-{n:02d}" for n in range(1, 8)]
 # fs.suid_dumpable is the lab machine's (one kernel for every host): SVC-06 follows it where the rest complies.
 MACHINE_SUID_DUMPABLE = "pass" if _read("/proc/sys/fs/suid_dumpable") == "0" else "fail"
@@ -178,7 +199,8 @@ EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
     },
 }
 
-EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED, **FS_HARDENED, **SVC_HARDENED})
+EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED, **FS_HARDENED, **SVC_HARDENED,
+                                       **PAT_HARDENED})
 EXPECTED_BY_DOMAIN["fs-weak"] = {
     **SSH_DEBIAN_DEFAULT,
     **FW_NONE,
@@ -220,7 +242,25 @@ EXPECTED_BY_DOMAIN["svc-weak"] = {
     # SVC-04 exim4 on *:25; SVC-06 no core limit; SVC-07 no cron.allow or at.allow, /etc/crontab 0644.
 }
 
+EXPECTED_BY_DOMAIN["apt-mirror"] = {**SSH_DEBIAN_DEFAULT, **FW_NONE, "FW-08": "fail"}  # busybox httpd on *:80
+EXPECTED_BY_DOMAIN["pat-weak"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    **PAT_HARDENED,
+    "PAT-01": "fail",  # APT::Periodic::Unattended-Upgrade "0" in a later file
+    "PAT-02": "fail",  # ha-lab-tool 1.0 installed, 1.1 in the security suite
+    "PAT-05": "fail",  # /run/reboot-required
+    "PAT-06": "fail",  # [trusted=yes] source with an unsigned Release
+}
+EXPECTED_BY_DOMAIN["pat-stale"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    **PAT_HARDENED,
+    "PAT-01": "fail",  # unattended-upgrades removed, configuration left (rc)
+    "PAT-03": "fail",  # bookworm-backports never fetched
+}
+
 EXPECTED: dict[str, dict[str, str]] = {
-    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **FS_DEFAULT, **SVC_DEFAULT, **controls}
+    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **FS_DEFAULT, **SVC_DEFAULT, **PAT_NO_SOURCES, **controls}
     for name, controls in EXPECTED_BY_DOMAIN.items()
 }

@@ -27,7 +27,8 @@ TRANSPORTS = {
     "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
     "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
     "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
-    "krn-weak": "paramiko", "fs-weak": "paramiko", "svc-weak": "ssh",
+    "krn-weak": "paramiko", "fs-weak": "paramiko", "svc-weak": "ssh", "apt-mirror": "paramiko",
+    "pat-weak": "ssh", "pat-stale": "paramiko",
 }
 # Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
 TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
@@ -379,10 +380,40 @@ def test_service_messages(full_audit):
     assert "no /etc/cron.allow; /etc/crontab is 0644 root:root" in weak["SVC-07"]
 
 
+def test_patching_messages(full_audit):
+    _, document, *_ = full_audit
+    messages = {(r["host"].split("://")[1], r["control"]): r["message"] for r in document["results"]}
+    assert messages["pat-weak", "PAT-01"].endswith("found APT::Periodic::Unattended-Upgrade off")
+    assert messages["pat-weak", "PAT-02"] == ("expected at most 0 pending security updates, found 1: "
+                                              "ha-lab-tool 1.0 -> 1.1 (Debian-Security bookworm-security)")
+    assert messages["pat-weak", "PAT-05"] == "expected no pending reboot, found /run/reboot-required (for libc6)"
+    assert "deb http://apt-mirror/vendor bookworm has trusted=yes" in messages["pat-weak", "PAT-06"]
+    assert "http://apt-mirror/vendor bookworm: unsigned Release file" in messages["pat-weak", "PAT-06"]
+    assert messages["pat-stale", "PAT-01"].endswith("found unattended-upgrades in state rc")
+    assert messages["pat-stale", "PAT-03"].endswith("found http://apt-mirror/debian bookworm-backports never fetched")
+    assert messages["apt-mirror", "PAT-02"].startswith("expected package lists of the distribution's security archive")
+
+
+def test_level_2_patching_integrity_and_pending_threshold(lab, tmp_path):
+    strict = tmp_path / "lab-strict.yaml"
+    strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\npatching:\n  max_pending: 0\n")
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://pat-weak,paramiko://apt-mirror",
+                               "--sudo", "--controls=PAT-04,PAT-07", baseline=strict)
+    assert verdicts(document, "paramiko://hardened") == {"PAT-04": "pass", "PAT-07": "pass"}
+    assert verdicts(document, "paramiko://apt-mirror") == {"PAT-04": "not_applicable", "PAT-07": "pass"}
+    weak = {r["control"]: r["message"] for r in document["results"] if r["host"] == "paramiko://pat-weak"}
+    assert weak["PAT-04"] == ("expected at most 0 pending non-security updates, found 1: "
+                              "ha-lab-extra 1.0 -> 1.1 (Debian bookworm-updates)")
+    # Conffiles changed by the scenarios (login.defs, pam.d) are configuration, not findings.
+    assert weak["PAT-07"] == ("expected the packages' files as installed, found "
+                              "/usr/share/doc/passwd/README.Debian (md5sum differs)")
+
+
 def test_level_2_service_allowlist(lab, tmp_path):
     """Timers count as the service they start: restic-etc.timer is allowed through restic-etc.service."""
     allowed = ["atd", "borg-srv.service", "console-getty", "cron", "e2scrub_reap", "exim4", "exim4-base",
-               "getty@", "lab-remount-tmp", "nftables", "restic-etc.service", "ssh", "systemd-*"]
+               "getty@", "lab-remount-tmp", "nftables", "restic-etc.service", "ssh", "systemd-*", "apt-daily",
+               "apt-daily-upgrade", "unattended-upgrades"]
     strict = tmp_path / "lab-strict.yaml"
     strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\nservices:\n  allowed: [{', '.join(allowed)}]\n")
     _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://svc-weak", "--sudo",
@@ -411,3 +442,36 @@ def test_a_remote_command_exiting_255_is_not_a_transport_failure(lab, transport)
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == ["broken config", "still reachable"]
+
+
+APT_LOCKS = ("/var/lib/dpkg/lock-frontend", "/var/lib/dpkg/lock", "/var/lib/apt/lists/lock",
+             "/var/cache/apt/archives/lock")
+HOLD_LOCKS = ("import fcntl, sys, time\n"
+              "held = [open(path, 'a') for path in sys.argv[1:]]\n"
+              "for lock in held:\n"
+              "    fcntl.lockf(lock, fcntl.LOCK_EX)\n"
+              "time.sleep(300)\n")
+LOCK_IS_HELD = ("import fcntl, sys\n"
+                "try:\n"
+                "    fcntl.lockf(open(sys.argv[1], 'a'), fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+                "except OSError:\n"
+                "    sys.exit(0)\n"
+                "sys.exit(1)\n")
+
+
+def test_patching_needs_no_apt_or_dpkg_lock(lab, tmp_path):
+    """With dpkg's and apt's locks held on the host (as during an upgrade), every patching control still
+    judges: the simulation and the queries take no lock. lockf is the fcntl lock dpkg and apt use."""
+    hold = lab.exec("hardened", ["systemd-run", "--unit=lab-hold-apt-locks", "--collect", "--",
+                                 "python3", "-c", HOLD_LOCKS, *APT_LOCKS])
+    assert hold.returncode == 0, hold.stderr
+    try:
+        deadline = time.monotonic() + 30
+        while lab.exec("hardened", ["python3", "-c", LOCK_IS_HELD, APT_LOCKS[-1]]).returncode != 0:
+            assert time.monotonic() < deadline, "the lock holder did not take the locks"
+            time.sleep(0.2)
+        _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened", "--sudo", "--controls=PAT-*")
+        assert verdicts(document, "paramiko://hardened") == {
+            control: status for control, status in EXPECTED["hardened"].items() if control.startswith("PAT-")}
+    finally:
+        lab.exec("hardened", ["systemctl", "stop", "lab-hold-apt-locks"])

@@ -1,6 +1,6 @@
 """Every key a baseline may set. ``baselines/default.yaml`` documents each one."""
 
-from .schema import Bool, Choice, Int, ListOf, MapOf, Network, Optional, Section, Str
+from .schema import Bool, Choice, Date, Int, ListOf, MapOf, Network, Optional, Section, Str
 
 PERMIT_ROOT_LOGIN = ("no", "forced-commands-only", "prohibit-password", "yes")
 
@@ -84,6 +84,27 @@ FILESYSTEM = Section(
     }
 )
 
+SUPPORTED_RELEASE = Section(
+    {
+        "id": Str(r"[a-z0-9._-]+", "an os-release ID such as debian or ubuntu"),
+        "version": Str(r"[0-9][0-9.]*", "an os-release VERSION_ID such as 12 or 24.04"),
+        "name": Str(),
+        "end": Date(),
+        "source": Str(),
+    },
+    required=("id", "version", "end"),
+)
+
+PATCHING = Section(
+    {
+        "max_pending_security": Int(minimum=0),
+        "max_list_age_days": Int(minimum=1),
+        "max_pending": Optional(Int(minimum=0)),
+        "verify_packages": ListOf(Str()),
+        "supported_releases": ListOf(SUPPORTED_RELEASE),
+    }
+)
+
 # Unit names (service, socket, path or timer, with or without the suffix) or shell globs.
 SERVICES = Section(
     {
@@ -99,6 +120,7 @@ SETTINGS = {
     "backups": BACKUPS,
     "filesystem": FILESYSTEM,
     "firewall": FIREWALL,
+    "patching": PATCHING,
     "services": SERVICES,
     "ssh": SSH,
 }

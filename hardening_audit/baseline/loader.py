@@ -37,7 +37,7 @@ class Baseline:
     @property
     def checksum(self) -> str:
         canonical = json.dumps(
-            {"settings": self.settings, "hosts": self.host_overrides}, sort_keys=True
+            {"settings": self.settings, "hosts": self.host_overrides}, sort_keys=True, default=str
         )
         return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 

@@ -7,6 +7,7 @@ file name.
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -72,6 +73,18 @@ class Str(Type):
         if self.pattern and not re.fullmatch(self.pattern, value):
             raise SchemaError(path, f"expected {self.hint or self.pattern}, found {value!r}")
         return value
+
+
+class Date(Type):
+    description = "a date (YYYY-MM-DD)"
+
+    def check(self, value, path):
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise SchemaError(path, f"expected a date such as 2028-06-30, found {_describe(value)}") from None
 
 
 class Bool(Type):

@@ -35,7 +35,7 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec(
         "hardened",
         ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
-         "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened"),
+         "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened", "pat/hardened"),
     ),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
@@ -51,4 +51,7 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("krn-weak", ("krn/weak",)),
     HostSpec("fs-weak", ("fs/weak",)),
     HostSpec("svc-weak", ("svc/weak",)),
+    HostSpec("apt-mirror", ("pat/mirror",)),
+    HostSpec("pat-weak", ("pat/weak",)),
+    HostSpec("pat-stale", ("pat/stale",)),
 )

@@ -26,3 +26,13 @@ chmod 0600 /root/.ssh/authorized_keys
 printf 'auditor ALL=(ALL) NOPASSWD: ALL\n' > /etc/sudoers.d/auditor
 chmod 0440 /etc/sudoers.d/auditor
 visudo --check --quiet --file=/etc/sudoers.d/auditor
+
+# The lab has no internet access: every host starts without package sources
+# (the image keeps the deb.debian.org ones its build used, unreachable here)
+# and without lists, so that no patching control judges the image build; the
+# pat/* scenarios bring their own sources, from the lab's apt-mirror.
+# lists/partial is apt's own directory (dpkg --verify apt reports it missing):
+# the image build removed it, it is made again as apt makes it.
+rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*
+find /var/lib/apt/lists -mindepth 1 -maxdepth 1 ! -name lock ! -name partial -exec rm -rf -- {} +
+install -d -m 0700 -o _apt -g root /var/lib/apt/lists/partial
