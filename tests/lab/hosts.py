@@ -35,7 +35,8 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec(
         "hardened",
         ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
-         "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened", "pat/hardened"),
+         "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened", "pat/mirror-client",
+         "pat/hardened"),
     ),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
@@ -52,6 +53,6 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("fs-weak", ("fs/weak",)),
     HostSpec("svc-weak", ("svc/weak",)),
     HostSpec("apt-mirror", ("pat/mirror",)),
-    HostSpec("pat-weak", ("pat/weak",)),
-    HostSpec("pat-stale", ("pat/stale",)),
+    HostSpec("pat-weak", ("pat/mirror-client", "pat/weak")),
+    HostSpec("pat-stale", ("pat/mirror-client", "pat/stale")),
 )

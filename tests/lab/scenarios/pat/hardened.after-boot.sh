@@ -1,15 +1,5 @@
 #!/bin/sh
-# The mirror's key and lists, ha-lab-tool 1.0 and ha-lab-extra 1.1 installed, the daily jobs run once (unattended-upgrade brings ha-lab-tool to 1.1); then checks: nothing pending, the security suite labelled Debian-Security.
-# The mirror may still be starting: its key is fetched with a few retries.
-tries=0
-until /usr/lib/apt/apt-helper download-file http://apt-mirror/ha-lab-archive.gpg /tmp/ha-lab-archive.gpg >/dev/null 2>&1; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 30 ] || { echo "pat/hardened: no key from http://apt-mirror/ after 30 tries" >&2; exit 1; }
-    sleep 1
-done
-install -m 0644 /tmp/ha-lab-archive.gpg /etc/apt/keyrings/ha-lab-archive.gpg
-rm -f /tmp/ha-lab-archive.gpg
-apt-get -q update --error-on=any
+# ha-lab-tool 1.0 and ha-lab-extra 1.1 installed, the daily jobs run once (unattended-upgrade brings ha-lab-tool to 1.1); then checks: nothing pending, the security suite labelled Debian-Security.
 apt-get -q -y install ha-lab-tool=1.0 ha-lab-extra=1.1
 # What apt-daily.service and apt-daily-upgrade.service run (their units may be
 # skipped by ConditionACPower on a machine on battery): update stamp, a backup

@@ -1,14 +1,5 @@
 #!/bin/sh
-# The mirror's key and lists, ha-lab-tool 1.1 and ha-lab-extra 1.0 installed, the daily jobs run once; then the backports source is added and never fetched; checks.
-tries=0
-until /usr/lib/apt/apt-helper download-file http://apt-mirror/ha-lab-archive.gpg /tmp/ha-lab-archive.gpg >/dev/null 2>&1; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 30 ] || { echo "pat/stale: no key from http://apt-mirror/ after 30 tries" >&2; exit 1; }
-    sleep 1
-done
-install -m 0644 /tmp/ha-lab-archive.gpg /etc/apt/keyrings/ha-lab-archive.gpg
-rm -f /tmp/ha-lab-archive.gpg
-apt-get -q update --error-on=any
+# ha-lab-tool 1.1 and ha-lab-extra 1.0 installed, the daily jobs run once; then the backports source is added and never fetched; checks.
 apt-get -q -y install ha-lab-tool ha-lab-extra=1.0
 /usr/lib/apt/apt.systemd.daily update
 /usr/lib/apt/apt.systemd.daily install

@@ -1,12 +1,10 @@
 #!/bin/sh
 # Patching weak: unattended-upgrades installed but switched off by a later apt.conf.d file, a [trusted=yes] source, the security update of ha-lab-tool pending, a reboot required, a non-conffile of passwd modified.
 # packages: unattended-upgrades
-# needs: apt-mirror
 # controls: PAT-01 PAT-02 PAT-05 PAT-06 PAT-07
 # state: fail
 #
-# Sources: debian.sources as on hardened (the lab mirror, Signed-By its key)
-# plus /etc/apt/sources.list.d/vendor.list, one line
+# Sources: pat/mirror-client's (applied first) plus /etc/apt/sources.list.d/vendor.list, one line
 # "deb [trusted=yes] http://apt-mirror/vendor bookworm main", a repository
 # with an unsigned Release only.  Every list is fetched after boot (PAT-03
 # passes).  weak.after-boot.sh installs ha-lab-tool 1.0 and ha-lab-extra 1.0:
@@ -19,29 +17,9 @@
 #
 # /usr/share/doc/passwd/README.Debian (passwd, not a conffile) gets one line
 # more: `dpkg --verify passwd` reports it, and only it, as "??5??????".
-mirror=$(printf '%s' "${LAB_HOSTS:-}" | awk '$1 == "apt-mirror" { print $2 }')
-if [ -z "$mirror" ]; then
-    echo "apt-mirror is not booted in this lab (LAB_HOSTS: ${LAB_HOSTS:-none})" >&2
-    exit 1
-fi
-printf '%s\tapt-mirror\n' "$mirror" >> /etc/hosts
 
-install -d -m 0755 /etc/apt/keyrings
-cat > /etc/apt/sources.list.d/debian.sources <<'EOF'
-Types: deb
-URIs: http://apt-mirror/debian
-Suites: bookworm bookworm-updates
-Components: main
-Signed-By: /etc/apt/keyrings/ha-lab-archive.gpg
-
-Types: deb
-URIs: http://apt-mirror/debian-security
-Suites: bookworm-security
-Components: main
-Signed-By: /etc/apt/keyrings/ha-lab-archive.gpg
-EOF
 printf 'deb [trusted=yes] http://apt-mirror/vendor bookworm main\n' > /etc/apt/sources.list.d/vendor.list
-chmod 0644 /etc/apt/sources.list.d/debian.sources /etc/apt/sources.list.d/vendor.list
+chmod 0644 /etc/apt/sources.list.d/vendor.list
 
 [ "$(cat /etc/apt/apt.conf.d/20auto-upgrades)" = "$(cat /usr/share/unattended-upgrades/20auto-upgrades)" ]
 cat > /etc/apt/apt.conf.d/60lab-no-unattended-upgrade <<'EOF'
