@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 REPORT_DIR ?= reports
 # Extra pytest arguments, e.g. make audit ARGS="--baseline=strict"
 ARGS ?=
-LAB_PACKAGES := systemd-container debootstrap iproute2 openssh-client debian-archive-keyring
+# chromium: the self-test that opens the compliance report in a headless browser.
+LAB_PACKAGES := systemd-container debootstrap iproute2 openssh-client debian-archive-keyring chromium
 
 .PHONY: audit test unit lab-up lab-down lab-status bench venv system-deps lab-deps clean
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import getpass
+import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -11,10 +14,12 @@ from . import __version__, transport
 from .baseline import BaselineError, load_baseline
 from .controls import control_of
 from .facts import Facts, HostContext
-from .outcomes import NOT_APPLICABLE, CheckError, NotApplicable
-from .reporting import html_cells, html_details, html_header, summary_lines
+from .outcomes import ERROR, FAIL, NOT_APPLICABLE, CheckError, NotApplicable
+from .report.hooks import ReportHooks
+from .report.junit import split_by_host
+from .reporting import summary_lines
 from .results import HostInfo, RunResults
-from .verdict import classify, evidence_text, result_entry
+from .verdict import classify, result_entry
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASELINES_DIR = PROJECT_DIR / "baselines"
@@ -47,7 +52,7 @@ class AuditSession:
         self.settings: dict[str, object] = {}
         self.run = RunResults(
             started=_now(), baseline=baseline.name,
-            baseline_checksum=baseline.checksum, tool_version=__version__,
+            baseline_checksum=baseline.checksum, tool_version=__version__, auditor=_auditor(),
         )
 
     def context(self, host) -> HostContext:
@@ -91,12 +96,15 @@ class AuditSession:
         report.audit_host = {"host": info.host, "hostname": info.hostname, "os": info.os}
         # junitxml writes the properties of the item from its teardown report.
         item.user_properties.extend(
-            [("control", control.id), ("severity", control.severity), ("host", ctx.spec), ("status", status)]
+            [("control", control.id), ("severity", control.severity), ("host", ctx.spec), ("status", status),
+             ("domain", control.domain), ("title", control.title)]
         )
-        report.sections.append(("evidence", evidence_text(evidence)))
         if status == NOT_APPLICABLE:
             # The reason alone, not the exception's class name, in the terminal and JUnit.
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {message}")
+        elif status in (FAIL, ERROR):
+            # The check's own expected-vs-found line, not pytest's assertion rewriting (reprs of facts).
+            report.longrepr = f"{status}: {message}"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         audit = getattr(report, "audit", None)
@@ -109,30 +117,16 @@ class AuditSession:
         self.run.finished = _now()
         self.run.write(self.report_dir / "results.json")
 
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self.run.results and config.option.xmlpath:
+            split_by_host(Path(config.option.xmlpath))
+
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if not self.run.results:
             return
         terminalreporter.section("hardening-audit summary")
         for line in summary_lines(self.run, self.report_dir):
             terminalreporter.write_line(line)
-
-    def pytest_html_report_title(self, report) -> None:
-        report.title = "Hardening compliance report"
-
-    def pytest_html_results_table_header(self, cells: list[str]) -> None:
-        cells[1:1] = html_header()
-
-    def pytest_html_results_table_html(self, report, data: list[str]) -> None:
-        audit = getattr(report, "audit", None)
-        if audit is not None:
-            data[:] = [html_details(audit, dict(report.sections).get("evidence", ""))]
-
-    def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
-        audit = getattr(report, "audit", None)
-        if audit is not None:
-            cells[1:1] = html_cells(audit)
-        elif report.when != "call":
-            cells[1:1] = html_cells(None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -150,7 +144,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if not getattr(config.option, "htmlpath", None):
         config.option.htmlpath = str(report_dir / "compliance.html")
         config.option.self_contained_html = True
-    config.pluginmanager.register(AuditSession(config, baseline), "hardening-audit-session")
+    session = AuditSession(config, baseline)
+    config.pluginmanager.register(session, "hardening-audit-session")
+    config.pluginmanager.register(ReportHooks(session.run.document), "hardening-audit-report")
 
 
 def pytest_cmdline_main(config: pytest.Config):
@@ -208,6 +204,15 @@ def baseline(request: pytest.FixtureRequest, host):
     """The baseline settings for this host, per-host overrides applied."""
     audit = _session(request)
     return audit.settings_for(audit.context(host))
+
+
+def _auditor() -> str:
+    """Who ran the audit, from where: user@machine of the auditing side."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"
 
 
 def _now() -> str:

@@ -1,46 +1,12 @@
-"""Terminal summary and the HTML report's extra columns."""
+"""The terminal summary of a run."""
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
-from typing import Any
 
 from .outcomes import STATUSES
+from .report.rows import STATUS_LABELS
 from .results import RunResults, count_statuses, failed_by_severity, score
-
-HTML_COLUMNS = ("Host", "Control", "Severity", "Domain", "Status")
-STATUS_LABELS = {"pass": "pass", "fail": "fail", "not_applicable": "n/a", "waived": "waived", "error": "error"}
-
-
-def html_header() -> list[str]:
-    return [f'<th class="sortable" data-column-type="{name.lower()}">{name}</th>' for name in HTML_COLUMNS]
-
-
-def html_cells(audit: dict[str, Any] | None) -> list[str]:
-    if audit is None:
-        return ['<td class="col-host"></td>'] * len(HTML_COLUMNS)
-    values = (audit["host"], audit["control"], audit["severity"], audit["domain"], audit["status"])
-    return [
-        f'<td class="col-{name.lower()}">{escape(str(value))}</td>'
-        for name, value in zip(HTML_COLUMNS, values)
-    ]
-
-
-def html_details(audit: dict[str, Any], evidence: str) -> str:
-    """What an auditor reads when a result row is expanded (escaped HTML text)."""
-    references = "; ".join(f"{kind.upper()} {', '.join(values)}" for kind, values in audit["references"].items())
-    lines = [
-        f"{audit['control']} {audit['title']} ({audit['severity']}, level {audit['level']})",
-        f"Status: {audit['status']}" + (f": {audit['message']}" if audit["message"] else ""),
-        f"Why: {audit['rationale']}",
-        f"Remediation: {audit['remediation']}",
-        f"References: {references or 'none'}",
-        "",
-        "Evidence:",
-        evidence,
-    ]
-    return escape("\n".join(lines))
 
 
 def summary_lines(run: RunResults, report_dir: Path) -> list[str]:

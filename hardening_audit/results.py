@@ -44,6 +44,7 @@ class RunResults:
     baseline: str
     baseline_checksum: str
     tool_version: str
+    auditor: str = ""
     finished: str = ""
     hosts: dict[str, HostInfo] = field(default_factory=dict)
     results: list[dict[str, Any]] = field(default_factory=list)
@@ -73,6 +74,7 @@ class RunResults:
                 "baseline": self.baseline,
                 "baseline_checksum": self.baseline_checksum,
                 "tool_version": self.tool_version,
+                "auditor": self.auditor,
             },
             "hosts": hosts,
             "results": ordered,

@@ -49,10 +49,3 @@ def result_entry(
         "remediation": control.remediation,
         "evidence": [record.as_dict() for record in evidence],
     }
-
-
-def evidence_text(evidence: list[CommandRecord]) -> str:
-    blocks = []
-    for record in evidence:
-        blocks.append(f"$ {record.command}   [exit {record.exit_status}]\n{record.output}".rstrip())
-    return "\n\n".join(blocks) or "(no command was run)"

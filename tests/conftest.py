@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.audit_runs import full_audit_run
 from tests.lab import Lab
 
 
@@ -38,3 +39,10 @@ def lab() -> Iterator[Lab]:
             atexit.unregister(lab.down)
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+@pytest.fixture(scope="session")
+def full_audit(lab, tmp_path_factory):
+    """(process, results document, report directory, disk snapshots before, after) of one audit of every
+    booted host over the whole catalog: shared by the tests that read its outputs."""
+    return full_audit_run(lab, tmp_path_factory.mktemp("full-audit"))

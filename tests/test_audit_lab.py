@@ -16,69 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.audit_runs import LAB_BASELINE, REPO, TMPFS_REPOSITORIES, TRANSPORTS, run_audit, spec, verdicts
 from tests.expectations import EXPECTED
-from tests.lab.snapshot import diff, snapshot
-
-REPO = Path(__file__).resolve().parent.parent
-LAB_BASELINE = Path(__file__).resolve().parent / "data" / "lab-baseline.yaml"
-# Each booted host over one of the two SSH transports (ssh-weak's PAM delay makes
-# every OpenSSH connection to it take seconds; paramiko skips that round).
-TRANSPORTS = {
-    "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
-    "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
-    "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
-    "krn-weak": "paramiko", "fs-weak": "paramiko", "svc-weak": "ssh", "apt-mirror": "paramiko",
-    "pat-weak": "ssh", "pat-stale": "paramiko",
-}
-# Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
-TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
-
-
-def run_audit(lab, tmp_path: Path, hosts: str, *extra: str, ssh_config: Path | None = None,
-              baseline: Path = LAB_BASELINE):
-    """Run the suite in the lab namespace; return (exit status, results document, seconds)."""
-    report_dir = tmp_path / "report"
-    argv = [
-        sys.executable, "-m", "pytest", f"--hosts={hosts}",
-        f"--ssh-config={ssh_config or lab.ssh_config}", f"--baseline={baseline}",
-        f"--report-dir={report_dir}", "-p", "no:randomly", *extra,
-    ]
-    started = time.monotonic()
-    proc = lab.run_in_ns(argv, cwd=REPO, capture_output=True, text=True, timeout=600)
-    elapsed = time.monotonic() - started
-    results_file = report_dir / "results.json"
-    assert results_file.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    return proc, json.loads(results_file.read_text()), elapsed
-
-
-def verdicts(document: dict, host: str) -> dict[str, str]:
-    return {r["control"]: r["status"] for r in document["results"] if r["host"] == host}
-
-
-def spec(name: str) -> str:
-    return f"{TRANSPORTS[name]}://{name}"
-
-
-@pytest.fixture(scope="module")
-def full_audit(lab, tmp_path_factory):
-    """Every booted host, the whole catalog, with a snapshot of their disks around the audit."""
-    tmp = tmp_path_factory.mktemp("full-audit")
-    before = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
-    before_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
-    proc, document, _ = run_audit(lab, tmp, ",".join(spec(name) for name in EXPECTED), "--sudo")
-    after = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
-    after_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
-    for name in TMPFS_REPOSITORIES:
-        before[f"{name} tmpfs"], after[f"{name} tmpfs"] = before_tmpfs[name], after_tmpfs[name]
-    return proc, document, tmp / "report", before, after
-
-
-def tmpfs_listing(lab, name: str, path: str) -> str:
-    """Every file under a path inside the host with size, mode and modification time."""
-    out = lab.exec(name, ["find", path, "-printf", "%p %s %m %T@\\n"])
-    assert out.returncode == 0 and out.stdout.strip(), out.stderr
-    return out.stdout
-
+from tests.lab.snapshot import diff
 
 def test_every_booted_lab_host_is_expected():
     assert set(EXPECTED) == set(TRANSPORTS)
@@ -148,6 +88,15 @@ def test_html_json_and_junit_agree(full_audit):
         for props in [{p.get("name"): p.get("value") for p in case.iter("property")}]
     )
     assert from_junit == from_json
+    # One suite per host, named after it; each case named by its control, severity and title.
+    for suite in junit.iter("testsuite"):
+        hosts = {p.get("value") for p in suite.iter("property") if p.get("name") == "host"}
+        assert suite.get("name") == f"hardening-audit {hosts.pop()}" and not hosts
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+    case = next(c for c in junit.iter("testcase") if c.get("classname") == "paramiko://ssh-weak.ssh"
+                and c.get("name").startswith("SSH-01 "))
+    assert case.get("name") == "SSH-01 [high] Root cannot log in over SSH"
+    assert case.find("failure").get("message").startswith("fail: PermitRootLogin expected no")
 
     rows = [
         tuple(_cell(row, column) for column in ("host", "control", "status"))
@@ -165,7 +114,7 @@ def html_result_rows(path: Path) -> list[list[str]]:
 
 def _cell(row: list[str], column: str) -> str:
     for cell in row:
-        match = re.fullmatch(rf'<td class="col-{column}">(.*)</td>', cell)
+        match = re.match(rf'<td class="col-{column}[" ][^>]*data-value="([^"]*)"', cell)
         if match:
             return html.unescape(match.group(1))
     raise AssertionError(f"no {column} cell in {row}")
@@ -198,8 +147,8 @@ def test_unreachable_host_costs_one_timeout_and_spares_the_others(lab, tmp_path)
         lab, tmp_path / "mixed", "paramiko://hardened,paramiko://unreachable,ssh://unreachable", "--sudo"
     )
     assert verdicts(document, "paramiko://hardened") == verdicts(alone, "paramiko://hardened")
-    for spec in ("paramiko://unreachable", "ssh://unreachable"):
-        results = [r for r in document["results"] if r["host"] == spec]
+    for unreachable in ("paramiko://unreachable", "ssh://unreachable"):
+        results = [r for r in document["results"] if r["host"] == unreachable]
         assert len(results) == len(EXPECTED["hardened"])
         assert {r["status"] for r in results} == {"error"}
         assert len({r["message"] for r in results}) == 1

@@ -1,0 +1,69 @@
+"""Running the audit as an operator does, in the lab's network namespace, and reading its outputs."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from tests.expectations import EXPECTED
+from tests.lab.snapshot import snapshot
+
+REPO = Path(__file__).resolve().parent.parent
+LAB_BASELINE = Path(__file__).resolve().parent / "data" / "lab-baseline.yaml"
+# Each booted host over one of the two SSH transports (ssh-weak's PAM delay makes
+# every OpenSSH connection to it take seconds; paramiko skips that round).
+TRANSPORTS = {
+    "hardened": "ssh", "ssh-weak": "paramiko", "fw-iptables": "paramiko", "fw-ufw": "ssh",
+    "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
+    "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
+    "krn-weak": "paramiko", "fs-weak": "paramiko", "svc-weak": "ssh", "apt-mirror": "paramiko",
+    "pat-weak": "ssh", "pat-stale": "paramiko",
+}
+# Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
+TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}
+
+
+def run_audit(lab, tmp_path: Path, hosts: str, *extra: str, ssh_config: Path | None = None,
+              baseline: Path = LAB_BASELINE):
+    """Run the suite in the lab namespace; return (exit status, results document, seconds)."""
+    report_dir = tmp_path / "report"
+    argv = [
+        sys.executable, "-m", "pytest", f"--hosts={hosts}",
+        f"--ssh-config={ssh_config or lab.ssh_config}", f"--baseline={baseline}",
+        f"--report-dir={report_dir}", "-p", "no:randomly", *extra,
+    ]
+    started = time.monotonic()
+    proc = lab.run_in_ns(argv, cwd=REPO, capture_output=True, text=True, timeout=600)
+    elapsed = time.monotonic() - started
+    results_file = report_dir / "results.json"
+    assert results_file.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return proc, json.loads(results_file.read_text()), elapsed
+
+
+def verdicts(document: dict, host: str) -> dict[str, str]:
+    return {r["control"]: r["status"] for r in document["results"] if r["host"] == host}
+
+
+def spec(name: str) -> str:
+    return f"{TRANSPORTS[name]}://{name}"
+
+
+def full_audit_run(lab, tmp: Path):
+    """Every booted host, the whole catalog, with a snapshot of their disks around the audit."""
+    before = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+    before_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
+    proc, document, _ = run_audit(lab, tmp, ",".join(spec(name) for name in EXPECTED), "--sudo")
+    after = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+    after_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
+    for name in TMPFS_REPOSITORIES:
+        before[f"{name} tmpfs"], after[f"{name} tmpfs"] = before_tmpfs[name], after_tmpfs[name]
+    return proc, document, tmp / "report", before, after
+
+
+def tmpfs_listing(lab, name: str, path: str) -> str:
+    """Every file under a path inside the host with size, mode and modification time."""
+    out = lab.exec(name, ["find", path, "-printf", "%p %s %m %T@\\n"])
+    assert out.returncode == 0 and out.stdout.strip(), out.stderr
+    return out.stdout
