@@ -56,6 +56,7 @@ lab-status: venv
 # Benchmarks (bench/): measured figures with their peers, written to bench/results/.
 bench: venv lab-deps
 	$(BIN)/python -m bench.fs_scan
+	$(BIN)/python -m bench.report_load
 
 clean:
 	rm -rf $(VENV) $(REPORT_DIR)/*.html $(REPORT_DIR)/*.json $(REPORT_DIR)/*.xml

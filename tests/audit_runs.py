@@ -19,7 +19,8 @@ TRANSPORTS = {
     "fw-firewalld": "paramiko", "fw-none": "paramiko", "fw-accept-all": "paramiko",
     "backup-server": "paramiko", "bak-weak": "ssh", "bak-borg-weak": "paramiko", "acc-weak": "paramiko",
     "krn-weak": "paramiko", "fs-weak": "paramiko", "svc-weak": "ssh", "apt-mirror": "paramiko",
-    "pat-weak": "ssh", "pat-stale": "paramiko",
+    "pat-weak": "ssh", "pat-stale": "paramiko", "log-server": "paramiko", "log-weak": "paramiko",
+    "log-udp": "ssh",
 }
 # Repositories the upper-dir snapshots cannot see (a tmpfs inside the host).
 TMPFS_REPOSITORIES = {"bak-borg-weak": "/mnt/backup"}

@@ -127,6 +127,21 @@ PAT_NO_SOURCES = {
     "PAT-06": "not_applicable",
 }
 
+LOG_CONTROLS = [f"LOG-{n:02d}" for n in range(1, 13)]
+DET_CONTROLS = [f"DET-{n:02d}" for n in range(1, 5)]
+LOG_LEVEL_2 = dict.fromkeys(("LOG-04", "LOG-08", "LOG-09", "LOG-10", "LOG-11", "DET-03", "DET-04"), "not_applicable")
+LOG_HARDENED = {**dict.fromkeys(LOG_CONTROLS + DET_CONTROLS, "pass"), **LOG_LEVEL_2}
+# Debian minimal: journald with its persistent journal, nothing else; the lab baseline names log-server.
+LOG_DEFAULT = {
+    **LOG_HARDENED,
+    "LOG-03": "fail",  # no forwarding to log-server
+    "LOG-06": "fail",  # Debian leaves dpkg.log, alternatives.log, apt/history.log... 0644
+    "LOG-07": "fail",  # no logrotate
+    "LOG-12": "fail",  # no time synchronisation daemon
+    "DET-01": "fail",  # no AIDE
+    "DET-02": "fail",
+}
+
 SVC_CONTROLS = [f"SVC-{n:02d}" for n in range(1, 8)]
 # fs.suid_dumpable is the lab machine's (one kernel for every host): SVC-06 follows it where the rest complies.
 MACHINE_SUID_DUMPABLE = "pass" if _read("/proc/sys/fs/suid_dumpable") == "0" else "fail"
@@ -200,7 +215,7 @@ EXPECTED_BY_DOMAIN: dict[str, dict[str, str]] = {
 }
 
 EXPECTED_BY_DOMAIN["hardened"].update({**ACC_HARDENED, **KRN_HARDENED, **FS_HARDENED, **SVC_HARDENED,
-                                       **PAT_HARDENED})
+                                       **PAT_HARDENED, **LOG_HARDENED})
 EXPECTED_BY_DOMAIN["fs-weak"] = {
     **SSH_DEBIAN_DEFAULT,
     **FW_NONE,
@@ -259,8 +274,32 @@ EXPECTED_BY_DOMAIN["pat-stale"] = {
     "PAT-01": "fail",  # unattended-upgrades removed, configuration left (rc)
     "PAT-03": "fail",  # bookworm-backports never fetched
 }
+EXPECTED_BY_DOMAIN["log-server"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    "FW-08": "fail",  # rsyslog on tcp/514, chronyd on udp/123, for the lab
+    "LOG-03": "not_applicable",  # the central log host itself (hosts: override)
+    "LOG-05": "not_applicable",  # logging.log_server: true
+    # LOG-12 fails: it is the lab's time source (local stratum) and reaches no server itself.
+}
+EXPECTED_BY_DOMAIN["log-weak"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    "FW-08": "fail",  # rsyslog accepts logs on tcp/514 and udp/514
+    "LOG-02": "fail",  # Storage=volatile in a later drop-in
+    "LOG-05": "fail",  # imtcp and imudp inputs
+    # LOG-03 fails: it forwards to 198.18.0.250, not to log-server.
+}
+EXPECTED_BY_DOMAIN["log-udp"] = {
+    **SSH_DEBIAN_DEFAULT,
+    **FW_NONE,
+    "FW-08": "fail",  # rsyslog's UDP sending socket is bound to 0.0.0.0 on a random port
+    "LOG-03": "pass",  # *.* @log-server:514 (UDP: LOG-04 at level 2)
+    "DET-02": "pass",  # dailyaidecheck.timer enabled by the package (DET-01 fails: no database)
+}
 
 EXPECTED: dict[str, dict[str, str]] = {
-    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **FS_DEFAULT, **SVC_DEFAULT, **PAT_NO_SOURCES, **controls}
+    name: {**BAK_NONE, **ACC_DEBIAN_DEFAULT, **KRN_DEFAULT, **FS_DEFAULT, **SVC_DEFAULT, **PAT_NO_SOURCES,
+           **LOG_DEFAULT, **controls}
     for name, controls in EXPECTED_BY_DOMAIN.items()
 }

@@ -358,6 +358,39 @@ def test_level_2_patching_integrity_and_pending_threshold(lab, tmp_path):
                               "/usr/share/doc/passwd/README.Debian (md5sum differs)")
 
 
+def test_logging_messages(full_audit):
+    _, document, *_ = full_audit
+    messages = {(r["host"].split("://")[1], r["control"]): r["message"] for r in document["results"]}
+    assert messages["log-weak", "LOG-02"].startswith("expected the journal in /var/log/journal (Storage=persistent), "
+                                                     "found Storage=volatile")
+    assert messages["log-weak", "LOG-03"].startswith("expected all logs forwarded to log-server, found forwarding "
+                                                     "to 198.18.0.250:514")
+    assert "imtcp port 514" in messages["log-weak", "LOG-05"] and "imudp port 514" in messages["log-weak", "LOG-05"]
+    assert messages["log-server", "LOG-12"] == ("expected time synchronised by a running daemon with a source, "
+                                                "found chrony reaches no time source")
+
+
+def test_level_2_logging_and_detection(lab, tmp_path):
+    """In a container the kernel audit interface is out of reach: auditd's running state and the loaded rules
+    are errors that say so, while the persisted rules, auditd.conf and -e 2 are judged."""
+    strict = tmp_path / "lab-strict.yaml"
+    strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\ndetection:\n  bruteforce: true\n  malware_scan: true\n")
+    _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://log-weak,paramiko://log-udp", "--sudo",
+                               "--controls=LOG-04,LOG-08,LOG-09,LOG-10,LOG-11,DET-03,DET-04", baseline=strict)
+    hardened = {r["control"]: r for r in document["results"] if r["host"] == "paramiko://hardened"}
+    assert {c: r["status"] for c, r in hardened.items()} == {
+        "LOG-04": "pass", "LOG-08": "error", "LOG-09": "error", "LOG-10": "pass", "LOG-11": "pass",
+        "DET-03": "pass", "DET-04": "pass"}
+    for control in ("LOG-08", "LOG-09"):
+        assert hardened[control]["message"].startswith("kernel audit interface unavailable: "), hardened[control]
+    assert verdicts(document, "paramiko://log-weak") == {
+        "LOG-04": "not_applicable", "LOG-08": "fail", "LOG-09": "fail", "LOG-10": "fail", "LOG-11": "fail",
+        "DET-03": "fail", "DET-04": "fail"}
+    udp = {r["control"]: r for r in document["results"] if r["host"] == "paramiko://log-udp"}
+    assert udp["LOG-04"]["status"] == "fail" and "log-server over udp" in udp["LOG-04"]["message"]
+    assert udp["LOG-09"]["message"] == "expected audit rules in /etc/audit/audit.rules, found no such file"
+
+
 def test_level_2_service_allowlist(lab, tmp_path):
     """Timers count as the service they start: restic-etc.timer is allowed through restic-etc.service."""
     allowed = ["atd", "borg-srv.service", "console-getty", "cron", "e2scrub_reap", "exim4", "exim4-base",

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -148,6 +149,23 @@ def test_ssh_audit_leaves_the_host_unchanged(lab):
         assert ssh(lab, host, command).returncode == 0, command
     after = snapshot(lab.root(host))
     assert diff(before, after) == []
+
+
+def test_hardened_forwards_its_logs_to_the_log_server(lab):
+    """log/hardened: rsyslog on hardened forwards over TCP; log/server files it under /var/log/remote/<host>/."""
+    marker = str(uuid.uuid4())
+    logged = lab.exec("hardened", ["logger", "-t", "lab-forward-test", marker])
+    assert logged.returncode == 0, logged.stderr
+    deadline = time.monotonic() + 15
+    while True:
+        found = lab.exec("log-server", ["grep", "-rF", marker, "/var/log/remote"])
+        if found.returncode == 0 or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert found.returncode == 0, f"not on log-server after 15 s: {found.stderr}"
+    path, _, line = found.stdout.strip().partition(":")
+    assert path == "/var/log/remote/hardened/syslog.log"
+    assert " hardened lab-forward-test: " in line
 
 
 def test_host_definitions_and_scenario_headers_are_valid():

@@ -105,6 +105,27 @@ PATCHING = Section(
     }
 )
 
+AUDIT_GROUPS = ("identity", "sudoers", "time", "logins", "modules", "permissions")
+AUDITD_ACTIONS = ("ignore", "syslog", "rotate", "keep_logs", "email", "exec", "suspend", "single", "halt")
+
+LOGGING = Section(
+    {
+        "syslog_daemon": Bool(),
+        "remote_hosts": Optional(ListOf(Str(r"(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)(:\d{1,5})?",
+                                            "host, host:port or [IPv6]:port"))),
+        "transport": Choice(("tcp", "tls")),
+        "log_server": Bool(),
+        "audit_watch": ListOf(Choice(AUDIT_GROUPS)),
+        "audit_storage": Section({
+            key: ListOf(Choice(AUDITD_ACTIONS))
+            for key in ("max_log_file_action", "space_left_action", "admin_space_left_action",
+                        "disk_full_action", "disk_error_action")
+        }),
+    }
+)
+
+DETECTION = Section({"bruteforce": Bool(), "malware_scan": Bool()})
+
 # Unit names (service, socket, path or timer, with or without the suffix) or shell globs.
 SERVICES = Section(
     {
@@ -118,8 +139,10 @@ SETTINGS = {
     "level": Choice((1, 2)),
     "accounts": ACCOUNTS,
     "backups": BACKUPS,
+    "detection": DETECTION,
     "filesystem": FILESYSTEM,
     "firewall": FIREWALL,
+    "logging": LOGGING,
     "patching": PATCHING,
     "services": SERVICES,
     "ssh": SSH,

@@ -1,6 +1,8 @@
 """Per-host facts. Importing this package registers every fact."""
 
-from . import accounts, backups, filesystem, firewall, kernel, network, packages, patching, services, sshd, system  # noqa: F401  (registration)
+from . import (  # noqa: F401  (registration)
+    accounts, backups, filesystem, firewall, kernel, logging, network, packages, patching, services, sshd, system,
+)
 from .core import FACTS, CommandRecord, Facts, HostContext, fact
 
 __all__ = ["FACTS", "CommandRecord", "Facts", "HostContext", "fact"]

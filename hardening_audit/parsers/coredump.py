@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .systemd import parse_cat_config
+
 LIMITS_CONF = "/etc/security/limits.conf"
 
 
@@ -23,15 +25,4 @@ def everyone_hard_core_limit(files: list[tuple[str, str]]) -> tuple[str, str] | 
 
 def parse_coredump_config(text: str) -> dict[str, str]:
     """``systemd-analyze cat-config systemd/coredump.conf``: the [Coredump] settings, later files winning."""
-    settings: dict[str, str] = {}
-    section = None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith(("#", ";")):
-            continue
-        if line.startswith("["):
-            section = line.strip("[]")
-        elif section == "Coredump" and "=" in line:
-            key, _, value = line.partition("=")
-            settings[key.strip()] = value.strip()
-    return settings
+    return parse_cat_config(text, "Coredump")

@@ -48,3 +48,32 @@ def parse_show(text: str) -> list[dict[str, str]]:
         key, _, value = line.partition("=")
         blocks[-1][key] = value
     return [block for block in blocks if block]
+
+
+def parse_cat_config(text: str, section: str) -> dict[str, str]:
+    """``systemd-analyze cat-config NAME``: the settings of one section, as the daemon ends up with them.
+
+    cat-config prints the main file then the drop-ins in the order systemd applies them, each headed
+    by a ``# /path`` comment, so a later assignment wins. An empty assignment (``Storage=``) resets
+    the setting to its default: the key is removed. Each file starts outside any section, so a
+    drop-in without its own ``[Section]`` header sets nothing.
+    """
+    settings: dict[str, str] = {}
+    current = None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if line.startswith("# /") and " " not in line[2:]:
+            current = None
+            continue
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1].strip()
+        elif current == section and "=" in line:
+            key, _, value = line.partition("=")
+            key, value = key.strip(), value.strip()
+            if value:
+                settings[key] = value
+            else:
+                settings.pop(key, None)
+    return settings

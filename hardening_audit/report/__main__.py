@@ -22,13 +22,13 @@ from . import document as doc
 from .compare import as_text, compare
 
 
-def render(inputs: list[Path], out_dir: Path, previous: Path | None = None) -> int:
+def render(inputs: list[Path], out_dir: Path, previous: Path | None = None, *extra: str) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     args = [
         "-c", os.devnull, "--rootdir", str(out_dir), "--noconftest", "-q", "--tb=no", "-p", "no:cacheprovider",
         "-p", "hardening_audit.report.replay", "-o", "render_collapsed=all",
         f"--html={out_dir / 'compliance.html'}", "--self-contained-html",
-        *([f"--compare-with={previous}"] if previous else []), *map(str, inputs),
+        *([f"--compare-with={previous}"] if previous else []), *extra, *map(str, inputs),
     ]
     status = pytest.main(args)
     # Recorded failures make pytest exit 1; only a broken replay is an error here.

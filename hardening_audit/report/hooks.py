@@ -25,11 +25,13 @@ class ReportHooks:
 
     def pytest_html_results_table_header(self, cells: list[str]) -> None:
         cells[1:1] = header_cells()
+        cells[:] = [cell for cell in cells if not _dropped(cell)]
 
     def pytest_html_results_table_row(self, report, cells: list[str]) -> None:
         audit = getattr(report, "audit", None)
         if audit is not None or report.when != "call":
             cells[1:1] = result_cells(audit)
+        cells[:] = [cell for cell in cells if not _dropped(cell)]
 
     def pytest_html_results_table_html(self, report, data: list[str]) -> None:
         audit = getattr(report, "audit", None)
@@ -45,6 +47,16 @@ class ReportHooks:
 
     def pytest_unconfigure(self, config) -> None:
         add_viewport(getattr(config.option, "htmlpath", None))
+
+
+# pytest-html's test node ID, duration and links columns mean nothing to an auditor, and every cell
+# costs the browser time on a page of thousands of rows.
+DROPPED_COLUMNS = ("testId", "duration", "links")
+
+
+def _dropped(cell: str) -> bool:
+    return any(f'col-{name}"' in cell or f'data-column-type="{name}"' in cell or cell == "<th>Links</th>"
+               for name in DROPPED_COLUMNS)
 
 
 def add_viewport(path: str | None) -> None:

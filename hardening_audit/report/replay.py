@@ -85,6 +85,8 @@ class ReplayState:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--compare-with", default=None, metavar="RESULTS_JSON",
                      help="an earlier results.json: add what changed since then to the report")
+    parser.addoption("--plain-pytest-html", action="store_true",
+                     help="pytest-html's own page for the same results, without the compliance report (bench peer)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -97,4 +99,14 @@ def pytest_configure(config: pytest.Config) -> None:
     except doc.DocumentError as error:
         raise pytest.UsageError(str(error)) from None
     config.pluginmanager.register(state, "hardening-audit-replay")
-    config.pluginmanager.register(ReportHooks(lambda: state.document, state.comparison), "hardening-audit-report")
+    # pytest-html's environment table would describe this machine, not the audited run.
+    try:
+        from pytest_metadata.plugin import metadata_key
+    except ImportError:
+        pass
+    else:
+        metadata = config.stash[metadata_key]
+        metadata.clear()
+        metadata["Rendered from"] = ", ".join(str(path) for path in inputs)
+    if not config.getoption("plain_pytest_html"):
+        config.pluginmanager.register(ReportHooks(lambda: state.document, state.comparison), "hardening-audit-report")

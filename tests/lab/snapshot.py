@@ -28,6 +28,16 @@ DEFAULT_VOLATILE: tuple[str, ...] = (
     "var/log/messages",
     "var/log/daemon.log",
     "var/log/user.log",
+    # rsyslog files cron's messages (cron.*) apart: cron's hourly run adds a line.
+    "var/log/cron.log",
+    # A central log host (log-server) files forwarded messages here: every audit login on a forwarding host.
+    "var/log/remote",
+    # fail2ban records in its database how far it has read the logs it watches
+    # (auth.log grows with every audit login).
+    "var/lib/fail2ban/fail2ban.sqlite3",
+    # chronyd rewrites its drift file at most once an hour while it follows a
+    # source (hardened: about an hour after boot), and at exit.
+    "var/lib/chrony",
     # Login accounting: interactive (pty) logins append to wtmp and lastlog,
     # failed ones to btmp.
     "var/log/wtmp",

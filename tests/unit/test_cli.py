@@ -20,8 +20,10 @@ def test_list_controls_prints_the_catalog_and_exits_0():
     assert lines[0].split() == ["ID", "SEVERITY", "LEVEL", "DOMAIN", "TITLE"]
     rows = {line.split()[0]: line.split()[1:4] for line in lines[1:] if line[:1].isupper() and "-" in line.split()[0]}
     assert list(rows) == ([f"FW-{n:02d}" for n in range(1, 12)] + [f"BAK-{n:02d}" for n in range(1, 11)]
-                          + [f"PAT-{n:02d}" for n in range(1, 9)] + [f"ACC-{n:02d}" for n in range(1, 17)] + [f"SSH-{n:02d}" for n in range(1, 19)]
-                          + [f"SVC-{n:02d}" for n in range(1, 8)] + [f"KRN-{n:02d}" for n in range(1, 12)] + [f"FS-{n:02d}" for n in range(1, 8)])
+                          + [f"PAT-{n:02d}" for n in range(1, 9)] + [f"ACC-{n:02d}" for n in range(1, 17)]
+                          + [f"LOG-{n:02d}" for n in range(1, 13)] + [f"SSH-{n:02d}" for n in range(1, 19)]
+                          + [f"SVC-{n:02d}" for n in range(1, 8)] + [f"KRN-{n:02d}" for n in range(1, 12)]
+                          + [f"FS-{n:02d}" for n in range(1, 8)] + [f"DET-{n:02d}" for n in range(1, 5)])
     assert rows["SSH-03"] == ["critical", "1", "ssh"]
     assert rows["SSH-01"] == ["high", "1", "ssh"]
     assert rows["FW-10"] == ["medium", "2", "firewall"]
@@ -30,7 +32,8 @@ def test_list_controls_prints_the_catalog_and_exits_0():
     assert rows["KRN-08"] == ["medium", "2", "kernel"]
     assert rows["SVC-05"] == ["medium", "2", "services"]
     assert rows["PAT-07"] == ["medium", "2", "patching"]
-    assert "88 controls (3 critical, 21 high, 40 medium, 24 low)" in proc.stdout
+    assert rows["LOG-09"] == ["medium", "2", "logging"]
+    assert "104 controls (3 critical, 23 high, 47 medium, 31 low)" in proc.stdout
 
 
 def test_controls_option_selects_by_id_glob(tmp_path):
@@ -45,7 +48,7 @@ def test_domain_marker_selects_a_domain(tmp_path):
     proc = audit("-m", "ssh", f"--report-dir={tmp_path}")
     document = json.loads((tmp_path / "results.json").read_text())
     assert len(document["results"]) == 18, proc.stdout
-    proc = audit("-m", "detection", f"--report-dir={tmp_path / 'none'}")
+    proc = audit("-m", "ssh and firewall", f"--report-dir={tmp_path / 'none'}")
     assert proc.returncode == 5 and not (tmp_path / "none" / "results.json").exists()
 
 

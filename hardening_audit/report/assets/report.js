@@ -79,6 +79,7 @@
   const apply = () => {
     if (applying) return
     applying = true
+    const started = performance.now()
     const chosen = selection()
     let shown = 0
     let total = 0
@@ -99,6 +100,7 @@
       }
     })
     if (count) count.textContent = 'Showing ' + shown + ' of ' + total + ' results.'
+    document.body.dataset.auditFilterMs = (performance.now() - started).toFixed(1)
     if (total > 0 && !document.body.dataset.auditReady) {
       document.body.dataset.auditReady = String(Math.round(performance.now()))
     }
