@@ -11,6 +11,8 @@ with -o also writes NEW's report with that comparison at the top.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import os
 import sys
@@ -25,14 +27,21 @@ from .compare import as_text, compare
 def render(inputs: list[Path], out_dir: Path, previous: Path | None = None, *extra: str) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     args = [
-        "-c", os.devnull, "--rootdir", str(out_dir), "--noconftest", "-q", "--tb=no", "-p", "no:cacheprovider",
+        "-c", os.devnull, "--rootdir", str(out_dir), "--noconftest", "-q", "--tb=no", "-rN", "-p", "no:cacheprovider",
         "-p", "hardening_audit.report.replay", "-o", "render_collapsed=all",
         f"--html={out_dir / 'compliance.html'}", "--self-contained-html",
         *([f"--compare-with={previous}"] if previous else []), *extra, *map(str, inputs),
     ]
-    status = pytest.main(args)
+    # pytest's progress lines are the replayed results again: only the outcome is shown.
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        status = pytest.main(args)
     # Recorded failures make pytest exit 1; only a broken replay is an error here.
-    return 0 if status in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) else int(status)
+    if status not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        print(output.getvalue()[-3000:], file=sys.stderr)
+        return int(status)
+    print(f"report: {out_dir / 'compliance.html'}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
