@@ -395,7 +395,8 @@ def test_level_2_service_allowlist(lab, tmp_path):
     """Timers count as the service they start: restic-etc.timer is allowed through restic-etc.service."""
     allowed = ["atd", "borg-srv.service", "console-getty", "cron", "e2scrub_reap", "exim4", "exim4-base",
                "getty@", "lab-remount-tmp", "nftables", "restic-etc.service", "ssh", "systemd-*", "apt-daily",
-               "apt-daily-upgrade", "unattended-upgrades"]
+               "apt-daily-upgrade", "unattended-upgrades", "auditd", "chrony", "dailyaidecheck", "fail2ban",
+               "logrotate", "rsyslog"]
     strict = tmp_path / "lab-strict.yaml"
     strict.write_text(f"extends: {LAB_BASELINE}\nlevel: 2\nservices:\n  allowed: [{', '.join(allowed)}]\n")
     _, document, _ = run_audit(lab, tmp_path, "paramiko://hardened,paramiko://svc-weak", "--sudo",
