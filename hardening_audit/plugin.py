@@ -12,14 +12,15 @@ import pytest
 
 from . import __version__, transport
 from .baseline import BaselineError, load_baseline
-from .controls import control_of
+from .controls import SEVERITIES, SEVERITY_RANK, control_of
 from .facts import Facts, HostContext
-from .outcomes import ERROR, FAIL, NOT_APPLICABLE, CheckError, NotApplicable
+from .outcomes import ERROR, FAIL, NOT_APPLICABLE, WAIVED, CheckError, NotApplicable
 from .report.hooks import ReportHooks
 from .report.junit import split_by_host
 from .reporting import summary_lines
 from .results import HostInfo, RunResults
 from .verdict import classify, result_entry
+from .waivers import Waiver, WaiverError, find, load_waivers
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASELINES_DIR = PROJECT_DIR / "baselines"
@@ -37,6 +38,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="only these controls: comma-separated ID globs, e.g. SSH-0*,FW-03")
     group.addoption("--list-controls", action="store_true",
                     help="print the control catalog (ID, severity, level, domain, title) and exit")
+    group.addoption("--fail-on", default=None, choices=SEVERITIES, metavar="SEVERITY",
+                    help="exit 1 only when a control of this severity or above failed or errored "
+                    f"({', '.join(SEVERITIES)}); lower findings are reported with exit 0")
+    group.addoption("--waivers", default=None, metavar="FILE",
+                    help="YAML waivers (control, hosts, justification, approver, expires) for accepted failures")
     group.addoption("--insecure-host-keys", action="store_true",
                     help="paramiko:// hosts: accept host keys that known_hosts does not confirm")
 
@@ -44,9 +50,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 class AuditSession:
     """State of one audit run: the baseline, each host's facts, the results."""
 
-    def __init__(self, config: pytest.Config, baseline):
+    def __init__(self, config: pytest.Config, baseline, waivers: list[Waiver]):
         self.config = config
         self.baseline = baseline
+        self.waivers = waivers
+        self.today = dt.date.today()
+        self.fail_on = config.getoption("fail_on")
         self.report_dir = Path(config.getoption("report_dir"))
         self.contexts: dict[str, HostContext] = {}
         self.settings: dict[str, object] = {}
@@ -89,17 +98,30 @@ class AuditSession:
         host = item.funcargs.get("host") or item.callspec.params["_testinfra_host"]
         ctx = self.context(host)
         status, message = classify(call.excinfo)
+        info = self.host_info(ctx)
+        waiver = find(self.waivers, control.id, [ctx.spec, info.hostname, ctx.host.backend.get_hostname()],
+                      self.today) if status == FAIL else None
+        if waiver is not None:
+            waiver.matched.append(f"{ctx.spec} {control.id}")
+            if waiver.expired(self.today):
+                message += f" (waiver expired on {waiver.expires}: {waiver.justification})"
+            else:
+                status = WAIVED
+                message = (f"waived until {waiver.expires}, approved by {waiver.approver}: {waiver.justification}; "
+                           f"finding: {message}")
+                report.outcome = "skipped"
         view = item.stash.get(facts_key, None)
         evidence = list(view.evidence) if view is not None else []
         report.audit = result_entry(control, ctx.spec, status, message, evidence)
-        info = self.host_info(ctx)
+        if waiver is not None:
+            report.audit["waiver"] = waiver.as_dict(self.today)
         report.audit_host = {"host": info.host, "hostname": info.hostname, "os": info.os}
         # junitxml writes the properties of the item from its teardown report.
         item.user_properties.extend(
             [("control", control.id), ("severity", control.severity), ("host", ctx.spec), ("status", status),
              ("domain", control.domain), ("title", control.title)]
         )
-        if status == NOT_APPLICABLE:
+        if status in (NOT_APPLICABLE, WAIVED):
             # The reason alone, not the exception's class name, in the terminal and JUnit.
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {message}")
         elif status in (FAIL, ERROR):
@@ -115,7 +137,16 @@ class AuditSession:
         if not self.run.results:
             return
         self.run.finished = _now()
+        self.run.waivers = [w.as_dict(self.today) for w in self.waivers]
         self.run.write(self.report_dir / "results.json")
+        if self.fail_on and session.exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED if self.gate_trips() else pytest.ExitCode.OK
+
+    def gate_trips(self) -> list[dict]:
+        """Results that fail the build under --fail-on: failed or errored at that severity or above."""
+        limit = SEVERITY_RANK[self.fail_on]
+        return [r for r in self.run.results
+                if r["status"] in (FAIL, ERROR) and SEVERITY_RANK.get(r["severity"], 99) <= limit]
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         if self.run.results and config.option.xmlpath:
@@ -127,6 +158,21 @@ class AuditSession:
         terminalreporter.section("hardening-audit summary")
         for line in summary_lines(self.run, self.report_dir):
             terminalreporter.write_line(line)
+        for waiver in self.waivers:
+            label = f"waiver {waiver.index + 1} ({waiver.control} on {waiver.hosts}, expires {waiver.expires})"
+            if not waiver.matched:
+                terminalreporter.write_line(f"{label}: unused, it matched no failed result")
+            elif waiver.expired(self.today):
+                terminalreporter.write_line(f"{label}: expired, {len(waiver.matched)} failure(s) not waived")
+        if self.fail_on:
+            trips = self.gate_trips()
+            if trips:
+                shown = ", ".join(f"{r['host']} {r['control']} ({r['severity']} {r['status']})" for r in trips[:20])
+                more = f" and {len(trips) - 20} more" if len(trips) > 20 else ""
+                terminalreporter.write_line(f"gate --fail-on {self.fail_on}: FAILED by {shown}{more}")
+            else:
+                terminalreporter.write_line(f"gate --fail-on {self.fail_on}: passed (nothing failed at "
+                                            f"{self.fail_on} or above)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -144,7 +190,11 @@ def pytest_configure(config: pytest.Config) -> None:
     if not getattr(config.option, "htmlpath", None):
         config.option.htmlpath = str(report_dir / "compliance.html")
         config.option.self_contained_html = True
-    session = AuditSession(config, baseline)
+    try:
+        waivers = load_waivers(config.getoption("waivers")) if config.getoption("waivers") else []
+    except WaiverError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    session = AuditSession(config, baseline, waivers)
     config.pluginmanager.register(session, "hardening-audit-session")
     config.pluginmanager.register(ReportHooks(session.run.document), "hardening-audit-report")
 

@@ -48,6 +48,7 @@ class RunResults:
     finished: str = ""
     hosts: dict[str, HostInfo] = field(default_factory=dict)
     results: list[dict[str, Any]] = field(default_factory=list)
+    waivers: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, host: HostInfo, result: dict[str, Any]) -> None:
         known = self.hosts.get(host.host)
@@ -78,6 +79,7 @@ class RunResults:
             },
             "hosts": hosts,
             "results": ordered,
+            **({"waivers": self.waivers} if self.waivers else {}),
         }
 
     def write(self, path: Path) -> None:

@@ -458,3 +458,40 @@ def test_patching_needs_no_apt_or_dpkg_lock(lab, tmp_path):
             control: status for control, status in EXPECTED["hardened"].items() if control.startswith("PAT-")}
     finally:
         lab.exec("hardened", ["systemctl", "stop", "lab-hold-apt-locks"])
+
+
+def test_fail_on_gate_and_waivers(lab, tmp_path):
+    """--fail-on high: fw-none's high firewall failures fail the gate; a waiver with a future expiry turns
+    them into waived and the gate passes; an expired one does not; an unused one is reported."""
+    hosts = "paramiko://hardened,paramiko://fw-none"
+    proc, document, _ = run_audit(lab, tmp_path / "plain", hosts, "--sudo", "--controls=FW-*", "--fail-on=high")
+    assert proc.returncode == 1
+    assert "gate --fail-on high: FAILED by paramiko://fw-none FW-01 (high fail)" in proc.stdout
+    assert "paramiko://hardened" not in proc.stdout.split("gate --fail-on high")[1].splitlines()[0]
+
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "waivers:\n"
+        "  - {control: 'FW-*', hosts: fw-none, justification: isolated test network, approver: CISO,"
+        " expires: 2099-12-31}\n"
+        "  - {control: SSH-01, hosts: fw-none, justification: not in this run, approver: CISO, expires: 2099-12-31}\n")
+    proc, document, _ = run_audit(lab, tmp_path / "waived", hosts, "--sudo", "--controls=FW-*", "--fail-on=high",
+                                  f"--waivers={waivers}")
+    assert proc.returncode == 0, proc.stdout[-2000:]
+    weak = {r["control"]: r for r in document["results"] if r["host"] == "paramiko://fw-none"}
+    assert weak["FW-01"]["status"] == "waived"
+    assert weak["FW-01"]["message"].startswith("waived until 2099-12-31, approved by CISO: isolated test network; "
+                                               "finding: expected a firewall manager")
+    assert weak["FW-01"]["evidence"], "a waived check still runs and keeps its evidence"
+    assert weak["FW-08"]["status"] == "pass"  # only failures are waived
+    assert "waiver 2 (SSH-01 on fw-none, expires 2099-12-31): unused, it matched no failed result" in proc.stdout
+    assert [w["matched"] for w in document["waivers"]][1] == []
+
+    waivers.write_text("waivers:\n  - {control: 'FW-*', hosts: fw-none, justification: isolated test network,"
+                       " approver: CISO, expires: 2020-01-01}\n")
+    proc, document, _ = run_audit(lab, tmp_path / "expired", hosts, "--sudo", "--controls=FW-*", "--fail-on=high",
+                                  f"--waivers={waivers}")
+    assert proc.returncode == 1
+    weak = {r["control"]: r for r in document["results"] if r["host"] == "paramiko://fw-none"}
+    assert weak["FW-01"]["status"] == "fail"
+    assert weak["FW-01"]["message"].endswith("(waiver expired on 2020-01-01: isolated test network)")
