@@ -126,30 +126,8 @@ def _clean(text: str) -> str:
     return "".join(out)
 
 
-def _close(text: str, start: int) -> int:
-    """Index of the ')' closing the '(' at start (quote-aware), or the end of the text."""
-    depth, quote, i = 0, None, start
-    while i < len(text):
-        c = text[i]
-        if quote:
-            if c == "\\":
-                i += 1
-            elif c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return len(text) - 1
-
-
-def _find_word(text: str, start: int, word: str) -> int:
-    """Position of the keyword after start, outside quotes; the end of the text when missing."""
+def _unquoted(text: str, start: int):
+    """(index, character) of the characters from start on that stand outside quoted strings."""
     quote, i = None, start
     while i < len(text):
         c = text[i]
@@ -160,10 +138,30 @@ def _find_word(text: str, start: int, word: str) -> int:
                 quote = None
         elif c in "\"'":
             quote = c
-        elif text.startswith(word, i) and not (text[i - 1].isalnum() or text[i - 1] in "_$.") and \
+        else:
+            yield i, c
+        i += 1
+
+
+def _close(text: str, start: int) -> int:
+    """Index of the ')' closing the '(' at start (quote-aware), or the end of the text."""
+    depth = 0
+    for i, c in _unquoted(text, start):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+    return len(text) - 1
+
+
+def _find_word(text: str, start: int, word: str) -> int:
+    """Position of the keyword after start, outside quotes; the end of the text when missing."""
+    for i, _ in _unquoted(text, start):
+        if text.startswith(word, i) and not (text[i - 1].isalnum() or text[i - 1] in "_$.") and \
                 not text[i + len(word):i + len(word) + 1].isalnum():
             return i
-        i += 1
     return len(text)
 
 

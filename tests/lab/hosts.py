@@ -36,7 +36,7 @@ HOSTS: tuple[HostSpec, ...] = (
         "hardened",
         ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
          "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened", "pat/mirror-client",
-         "pat/hardened", "log/hardened"),
+         "pat/hardened", "log/chrony-in-container", "log/hardened"),
     ),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
@@ -55,7 +55,7 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("apt-mirror", ("pat/mirror",)),
     HostSpec("pat-weak", ("pat/mirror-client", "pat/weak")),
     HostSpec("pat-stale", ("pat/mirror-client", "pat/stale")),
-    HostSpec("log-server", ("log/server",)),
+    HostSpec("log-server", ("log/chrony-in-container", "log/server")),
     HostSpec("log-weak", ("log/weak",)),
     HostSpec("log-udp", ("log/udp-forward",)),
 )

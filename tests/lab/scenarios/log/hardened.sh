@@ -11,9 +11,8 @@
 #   loaded rules are errors); auditd.service carries a drop-in
 #   ConditionVirtualization=!container so that the host boots "running", not
 #   "degraded" (the unit is skipped, not failed).
-# - No CAP_SYS_TIME: chronyd runs with -x (measures against its source, never
-#   sets the clock, the build machine's) through /etc/default/chrony and a
-#   drop-in that resets chrony.service's ConditionCapability=CAP_SYS_TIME.
+# - No CAP_SYS_TIME: log/chrony-in-container (applied first) lets chronyd run
+#   with -x, measuring against its source without setting the clock.
 #
 # Runs after fw/nftables-hardened: the firewall filters outbound traffic, and
 # forwarding needs tcp/514 to log-server, so this scenario adds one egress
@@ -184,8 +183,6 @@ ConditionVirtualization=!container
 CONF
 
 # --- LOG-12: chrony from log-server (udp/123, allowed by the firewall), client only.
-sed -i 's/^pool /#pool /' /etc/chrony/chrony.conf
-if grep -q '^pool ' /etc/chrony/chrony.conf; then exit 1; fi
 printf 'server log-server iburst\n' > /etc/chrony/sources.d/log-server.sources
 cat > /etc/chrony/conf.d/50-hardening.conf <<'CONF'
 # hardening-audit lab scenario log/hardened: a client only, no NTP or command port
@@ -194,16 +191,6 @@ port 0
 cmdport 0
 CONF
 chmod 0644 /etc/chrony/sources.d/log-server.sources /etc/chrony/conf.d/50-hardening.conf
-sed -i 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F 1 -x"/' /etc/default/chrony
-grep -qx 'DAEMON_OPTS="-F 1 -x"' /etc/default/chrony
-install -d -m 0755 /etc/systemd/system/chrony.service.d
-cat > /etc/systemd/system/chrony.service.d/50-container.conf <<'CONF'
-# hardening-audit lab: chrony.service requires CAP_SYS_TIME, which systemd-nspawn
-# containers do not have; chronyd runs with -x (/etc/default/chrony) instead.
-# An empty Condition...= resets the unit's conditions.
-[Unit]
-ConditionCapability=
-CONF
 chronyd -p -f /etc/chrony/chrony.conf >/dev/null
 systemctl is-enabled --quiet chrony.service
 

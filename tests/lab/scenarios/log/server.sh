@@ -24,25 +24,12 @@ chmod 0644 /etc/rsyslog.d/10-remote.conf
 install -d -m 0750 -o root -g adm /var/log/remote
 rsyslogd -N1 -f /etc/rsyslog.conf
 
-# chronyd as the lab's NTP server: nspawn containers lack CAP_SYS_TIME, so it
-# runs with -x (never touches the clock, which is the build machine's) and
-# serves the local clock at stratum 8.  No pool: the lab has no DNS nor internet.
-sed -i 's/^pool /#pool /' /etc/chrony/chrony.conf
-if grep -q '^pool ' /etc/chrony/chrony.conf; then exit 1; fi
+# chronyd as the lab's NTP server (after log/chrony-in-container): it serves
+# the local clock at stratum 8.
 cat > /etc/chrony/conf.d/50-lab-server.conf <<'CONF'
 # hardening-audit lab scenario log/server: the lab's time source.
 local stratum 8
 allow 198.18.0.0/24
-CONF
-sed -i 's/^DAEMON_OPTS=.*/DAEMON_OPTS="-F 1 -x"/' /etc/default/chrony
-grep -qx 'DAEMON_OPTS="-F 1 -x"' /etc/default/chrony
-install -d -m 0755 /etc/systemd/system/chrony.service.d
-cat > /etc/systemd/system/chrony.service.d/50-container.conf <<'CONF'
-# hardening-audit lab: chrony.service requires CAP_SYS_TIME, which systemd-nspawn
-# containers do not have; chronyd runs with -x (/etc/default/chrony) instead.
-# An empty Condition...= resets the unit's conditions.
-[Unit]
-ConditionCapability=
 CONF
 chronyd -p -f /etc/chrony/chrony.conf >/dev/null
 systemctl is-enabled --quiet rsyslog.service
