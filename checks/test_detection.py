@@ -7,6 +7,7 @@ timers take over), so on such a host only the timers count for them.
 
 from hardening_audit.controls import control
 from hardening_audit.outcomes import NotApplicable
+from hardening_audit.parsers.packages import present
 
 AIDE_TIMERS = ("dailyaidecheck.timer",)
 SCANNER_TIMERS = ("chkrootkit.timer", "rkhunter.timer")
@@ -81,10 +82,9 @@ def test_det_04_malware_scan(facts, baseline):
     if not baseline.detection.malware_scan:
         raise NotApplicable("the baseline does not require a malware scan (detection.malware_scan)")
     timers = [t for t in SCANNER_TIMERS if facts.of("daemon_state", (t,)).active]
-    rkhunter = facts.packages.get("rkhunter")
+    rkhunter = bool(present(facts.packages, ["rkhunter"]))
     daily_run = facts.rkhunter_defaults.get("CRON_DAILY_RUN", "").lower() in ("true", "yes", "1")
-    rkhunter_cron = bool(rkhunter and rkhunter.present and daily_run and _cron_runs(facts))
-    found = "rkhunter installed, CRON_DAILY_RUN " + ("on" if daily_run else "off") if rkhunter and rkhunter.present \
-        else "no rkhunter"
+    rkhunter_cron = rkhunter and daily_run and _cron_runs(facts)
+    found = "rkhunter installed, CRON_DAILY_RUN " + ("on" if daily_run else "off") if rkhunter else "no rkhunter"
     assert timers or rkhunter_cron, (f"expected a scanner's timer enabled or rkhunter's daily cron run with cron "
                                      f"running, found {found}{'' if _cron_runs(facts) else ', cron not running'}")

@@ -5,17 +5,11 @@ network filesystems are left out); mounts come from findmnt.
 """
 
 from hardening_audit.controls import control
-from hardening_audit.judge import describe, excess_permissions
+from hardening_audit.judge import describe, excess_permissions, listed
 from hardening_audit.outcomes import NotApplicable
 
-SHOWN = 10
 SECRET_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-")
 TMP_OPTIONS = ("nodev", "nosuid", "noexec")
-
-
-def _listed(items):
-    shown = ", ".join(items[:SHOWN])
-    return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
 @control(
@@ -50,7 +44,7 @@ def test_fs_02_world_writable(facts):
     scan = facts.filesystem_scan
     found = ([f"file {p}" for p in scan.world_writable_files]
              + [f"directory {p} without sticky bit" for p in scan.open_directories])
-    assert not found, f"expected none world-writable, found {_listed(found)}"
+    assert not found, f"expected none world-writable, found {listed(found)}"
 
 
 @control(
@@ -63,7 +57,7 @@ def test_fs_03_unowned(facts):
     """A file whose owner no longer exists is adopted by whoever next gets
     that UID."""
     unowned = facts.filesystem_scan.unowned
-    assert not unowned, f"expected every file owned by a known user and group, found {_listed(unowned)}"
+    assert not unowned, f"expected every file owned by a known user and group, found {listed(unowned)}"
 
 
 @control(
@@ -76,7 +70,7 @@ def test_fs_04_setid(facts, baseline):
     often a planted backdoor. Regular files only, on local filesystems."""
     allowed = set(baseline.filesystem.suid_allowed)
     extra = [f"{path} ({mode})" for path, mode in facts.filesystem_scan.setid if path not in allowed]
-    assert not extra, f"expected only filesystem.suid_allowed set-UID/GID programs, found also {_listed(extra)}"
+    assert not extra, f"expected only filesystem.suid_allowed set-UID/GID programs, found also {listed(extra)}"
 
 
 def _mount_problems(mounts, wanted):

@@ -8,11 +8,12 @@ configuration is still judged (and fails first when it is wrong).
 
 from hardening_audit.audit_requirements import missing_requirements
 from hardening_audit.controls import control
-from hardening_audit.judge import describe
+from hardening_audit.judge import describe, listed
 from hardening_audit.outcomes import CheckError, NotApplicable
 from hardening_audit.parsers.audit import immutable
+from hardening_audit.parsers.packages import present
 
-SHOWN = 10
+SHOWN = 10  # findings named in a message (judge.listed's default)
 DEFAULT_SYSLOG_PORT = 514
 # Login records Debian keeps group-writable and world-readable (utmp group); catalog: they may stay 0664.
 LOGIN_RECORDS = ("/var/log/wtmp", "/var/log/lastlog")
@@ -149,8 +150,7 @@ def test_log_06_log_file_modes(facts):
         allowed = 0o664 if stat.path in LOGIN_RECORDS else 0o770
         if stat.mode & 0o7777 & ~allowed & 0o007:
             found.append(describe(stat))
-    shown = ", ".join(found[:SHOWN]) + (f" and {len(found) - SHOWN} more" if len(found) > SHOWN else "")
-    assert not found, f"expected no log file readable or writable by others, found {shown}"
+    assert not found, f"expected no log file readable or writable by others, found {listed(found, limit=SHOWN)}"
 
 
 @control(
@@ -176,7 +176,7 @@ def test_log_07_rotation(facts):
 def _auditd_persisted_findings(facts):
     state = facts.of("daemon_state", ("auditd.service",))
     found = []
-    if not facts.packages.get("auditd") or not facts.packages["auditd"].present:
+    if not present(facts.packages, ["auditd"]):
         found.append("auditd not installed")
     elif not state.enabled:
         found.append("auditd.service not enabled")
@@ -220,8 +220,8 @@ def test_log_09_audit_rules(facts, baseline):
     persisted = facts.audit_rules_persisted
     assert persisted is not None, "expected audit rules in /etc/audit/audit.rules, found no such file"
     missing = missing_requirements(persisted, groups)
-    shown = "; ".join(missing[:SHOWN]) + (f" and {len(missing) - SHOWN} more" if len(missing) > SHOWN else "")
-    assert not missing, f"expected rules for {', '.join(groups)}, /etc/audit/audit.rules misses {shown}"
+    assert not missing, (f"expected rules for {', '.join(groups)}, /etc/audit/audit.rules misses "
+                         f"{listed(missing, '; ', SHOWN)}")
     missing = missing_requirements(facts.audit_rules_loaded, groups)
     assert not missing, f"expected rules for {', '.join(groups)}, the loaded rules miss {'; '.join(missing[:SHOWN])}"
 

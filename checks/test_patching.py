@@ -9,21 +9,18 @@ each enabled source's Release file was last fetched successfully.
 import datetime as dt
 
 from hardening_audit.controls import control
+from hardening_audit.judge import listed
 from hardening_audit.outcomes import NotApplicable
 from hardening_audit.parsers.apt_config import apt_bool
 
-SHOWN = 10
 # Per-source options that switch off or weaken signature checks.
 INSECURE_SOURCE_OPTIONS = ("trusted", "allow-insecure", "allow-weak", "allow-downgrade-to-insecure")
 
 
-def _listed(items):
-    shown = ", ".join(items[:SHOWN])
-    return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
-
-
-def _update(update):
-    return f"{update.package} {update.installed} -> {update.available} ({', '.join(update.origins)})"
+def _assert_pending(updates, limit, kind):
+    described = [f"{u.package} {u.installed} -> {u.available} ({', '.join(u.origins)})" for u in updates]
+    assert len(updates) <= limit, f"expected at most {limit} pending {kind} updates, found {len(updates)}: " \
+                                  f"{listed(described)}"
 
 
 def _enabled_sources(facts):
@@ -73,10 +70,8 @@ def test_pat_02_security_updates(facts, baseline):
     if not facts.security_releases:
         raise AssertionError("expected package lists of the distribution's security archive, found none: "
                              "no security update can be seen or installed")
-    pending = [u for u in facts.pending_updates if u.security]
-    limit = baseline.patching.max_pending_security
-    assert len(pending) <= limit, (f"expected at most {limit} pending security updates, found {len(pending)}: "
-                                   f"{_listed([_update(u) for u in pending])}")
+    _assert_pending([u for u in facts.pending_updates if u.security], baseline.patching.max_pending_security,
+                    "security")
 
 
 @control(
@@ -110,9 +105,7 @@ def test_pat_04_other_updates(facts, baseline):
     if limit is None:
         raise NotApplicable("the baseline sets no patching.max_pending")
     _enabled_sources(facts)
-    pending = [u for u in facts.pending_updates if not u.security]
-    assert len(pending) <= limit, (f"expected at most {limit} pending non-security updates, found {len(pending)}: "
-                                   f"{_listed([_update(u) for u in pending])}")
+    _assert_pending([u for u in facts.pending_updates if not u.security], limit, "non-security")
 
 
 @control(
@@ -166,7 +159,7 @@ def test_pat_07_package_integrity(facts, baseline):
     findings = facts.of("modified_package_files", tuple(baseline.patching.verify_packages))
     found = [f"{f.path} missing" if f.missing else f"{f.path} ({', '.join(f.failed) or f.error} differs)"
              for f in findings]
-    assert not found, f"expected the packages' files as installed, found {_listed(found)}"
+    assert not found, f"expected the packages' files as installed, found {listed(found)}"
 
 
 @control(

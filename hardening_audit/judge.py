@@ -33,6 +33,13 @@ def max_startups_above(found: str, limit: str) -> bool:
     return any(f > l for f, l in zip(max_startups_fields(found), max_startups_fields(limit)))
 
 
+def listed(items, separator: str = ", ", limit: int = 10) -> str:
+    """The first items of a finding, and how many more there are: messages stay one readable line."""
+    items = list(items)
+    shown = separator.join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
 def unit_allowed(unit: str, service: str, patterns: list[str]) -> bool:
     """Whether an allowlist of unit names or globs (with or without the suffix) covers a unit,
     or the service it stands for (a timer, socket or path unit stands for the unit it triggers)."""

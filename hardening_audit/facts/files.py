@@ -25,6 +25,20 @@ def read_files(ctx: HostContext, paths: list[str]) -> list[tuple[str, str]]:
     return split_named_files(ctx.run_argv(["sh", "-c", CAT_WITH_NAMES, "sh", *paths]).stdout)
 
 
+# Expands each argument as a shell glob (a directory ending in "/": every file in it) and prints the
+# files that exist, in the order of the arguments and, within one, sorted.
+EXPAND_GLOBS = ('for pattern do case $pattern in */) pattern="${pattern}*";; esac; '
+                'for f in $pattern; do [ -f "$f" ] && printf "%s\\n" "$f"; done; done; true')
+
+
+def expand_globs(ctx: HostContext, patterns) -> list[str]:
+    """The existing files the patterns name, in one round trip."""
+    patterns = list(patterns)
+    if not patterns:
+        return []
+    return ctx.run_argv(["sh", "-c", EXPAND_GLOBS, "sh", *patterns]).stdout.split("\n")[:-1]
+
+
 def stat_paths(ctx: HostContext, paths, depth: int = 0) -> list[FileStat]:
     """Owner, group and mode of each path that exists (and of its entries down to depth), in one find."""
     out = ctx.run_argv(["find", *paths, "-maxdepth", str(depth), "-printf", FIND_FORMAT], ok=(0, 1))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ..kernel_params import PARAMS
 from ..parsers.sysctl import SYSCTL_CONF, SYSCTL_DIRS, parse_sysctl, persisted_settings
-from .files import read_files
+from .files import expand_globs, read_files
 from .core import HostContext, fact
 
 # Every parameter the controls name, and every interface's copy of the per-interface ones.
@@ -26,9 +26,7 @@ def sysctl_runtime(ctx: HostContext) -> dict[str, str]:
 @fact
 def sysctl_persisted(ctx: HostContext) -> list[tuple[str, str, str]]:
     """(key, value, file) assignments of the persisted configuration, in the order they apply."""
-    listing = ctx.run("ls -1d /usr/lib/sysctl.d/*.conf /run/sysctl.d/*.conf /etc/sysctl.d/*.conf "
-                      "/etc/sysctl.conf 2>/dev/null; true").stdout.split()
-    candidates = [p for p in listing if p == SYSCTL_CONF or p.rsplit("/", 1)[0] in SYSCTL_DIRS]
+    candidates = expand_globs(ctx, [*(f"{directory}/*.conf" for directory in SYSCTL_DIRS), SYSCTL_CONF])
     return persisted_settings(read_files(ctx, candidates)) if candidates else []
 
 
@@ -53,8 +51,7 @@ def module_files(ctx: HostContext) -> dict[str, list[str]]:
 @fact
 def modprobe_install_commands(ctx: HostContext) -> dict[str, str]:
     """module -> the command of its last `install` line in modprobe.d (same name: later directory wins)."""
-    listing = ctx.run("ls -1d /usr/lib/modprobe.d/*.conf /lib/modprobe.d/*.conf /run/modprobe.d/*.conf "
-                      "/etc/modprobe.d/*.conf 2>/dev/null; true").stdout.split()
+    listing = expand_globs(ctx, [f"{directory}/*.conf" for directory in MODPROBE_DIRS])
     chosen: dict[str, str] = {}
     for directory in MODPROBE_DIRS:
         for path in listing:

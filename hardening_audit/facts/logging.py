@@ -22,7 +22,8 @@ from ..parsers.syslog_ng import include_patterns as syslog_ng_includes
 from ..parsers.systemd import ENABLED_STATES, parse_cat_config
 from ..parsers.timesync import parse_chronyc_sources, parse_ntpq_peers, parse_timesync_servers
 from .core import HostContext, fact
-from .files import read_files, stat_paths
+from .files import expand_globs, read_files, stat_paths
+from .packages import installed as _present
 from .system import require_root
 
 RSYSLOG_CONF = "/etc/rsyslog.conf"
@@ -31,9 +32,6 @@ SYSLOG_NG_INCLUDE_PATH = ("/etc/syslog-ng", "/usr/share/syslog-ng/include")
 AUDIT_RULES = "/etc/audit/audit.rules"
 AUDITD_CONF = "/etc/audit/auditd.conf"
 AIDE_CONF = "/etc/aide/aide.conf"
-# Expands each argument as a shell glob (a directory: every file in it) and prints the files, sorted.
-EXPAND_GLOBS = ('for pattern do case $pattern in */) pattern="${pattern}*";; esac; '
-                'for f in $pattern; do [ -f "$f" ] && printf "%s\\n" "$f"; done; done; true')
 # What auditctl prints when the kernel's audit netlink socket cannot be used (a container, no CAP_AUDIT).
 AUDIT_UNAVAILABLE = ("Cannot open netlink audit socket", "Operation not permitted", "Protocol not supported",
                      "audit support not in kernel")
@@ -67,24 +65,13 @@ def daemon_state(ctx: HostContext, units: tuple[str, ...]) -> Daemon:
     return daemon(ctx, *units)
 
 
-def _present(ctx: HostContext, package: str) -> bool:
-    found = ctx.value("packages").get(package)
-    return bool(found and found.present)
-
-
-def _expand(ctx: HostContext, patterns: list[str]) -> list[str]:
-    if not patterns:
-        return []
-    return ctx.run_argv(["sh", "-c", EXPAND_GLOBS, "sh", *patterns]).stdout.split("\n")[:-1]
-
-
 def _read_with_includes(ctx: HostContext, main: str, includes, resolve) -> list[tuple[str, str]]:
     """The main file and every file its includes name (and theirs), read in one round trip per level."""
     files = read_files(ctx, [main])
     pending = [resolve(p) for _, text in files for p in includes(text)]
     seen = {main}
     while pending:
-        paths = [p for p in _expand(ctx, pending) if p not in seen]
+        paths = [p for p in expand_globs(ctx, pending) if p not in seen]
         seen.update(paths)
         more = read_files(ctx, paths) if paths else []
         files += more
@@ -257,7 +244,7 @@ def aide(ctx: HostContext) -> IntegrityDatabase:
 @fact
 def scheduled_lines(ctx: HostContext) -> list[str]:
     """Lines of /etc/crontab and /etc/cron.d that run a command, for commands the detection tools run."""
-    files = read_files(ctx, ["/etc/crontab", *_expand(ctx, ["/etc/cron.d/"])])
+    files = read_files(ctx, ["/etc/crontab", *expand_globs(ctx, ["/etc/cron.d/"])])
     return [line.strip() for _, text in files for line in text.splitlines()
             if line.strip() and not line.lstrip().startswith("#") and "=" not in line.split()[0]]
 

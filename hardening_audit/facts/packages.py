@@ -14,3 +14,9 @@ def packages(ctx: HostContext) -> dict[str, Package]:
     ("command not found"), so no control built on it can pass.
     """
     return parse_dpkg_query(ctx.run_argv(["dpkg-query", "-W", "-f", DPKG_QUERY_FORMAT]).stdout)
+
+
+def installed(ctx: HostContext, name: str) -> bool:
+    """Whether the package's files are on the host (not removed, not only its configuration left)."""
+    package = ctx.value("packages").get(name)
+    return bool(package and package.present)

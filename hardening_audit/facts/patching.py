@@ -31,7 +31,8 @@ from ..parsers.dpkg_verify import VerifyFinding, parse_dpkg_verify
 from ..parsers.system import SystemInfo
 from ..parsers.unattended_upgrades import OriginsConfigError, origin_allowed
 from .core import HostContext, fact
-from .files import read_files
+from .files import expand_globs, read_files
+from .packages import installed
 from .system import require_root
 
 # apt-cache takes the cache options; apt-get also the lock and the planner log (even a simulation
@@ -40,7 +41,8 @@ APT_CACHE_READ_ONLY = ["-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgc
 APT_GET_READ_ONLY = ["-o", "Debug::NoLocking=1", "-o", "Dir::Log::Planner=", *APT_CACHE_READ_ONLY]
 C_LOCALE = ["env", "LC_ALL=C", "LANG=C"]
 LISTS_DIR = "/var/lib/apt/lists"
-SOURCE_FILES = 'ls -1d /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null; true'
+SOURCE_FILES = ("/etc/apt/sources.list", "/etc/apt/sources.list.d/")
+TRUSTED_KEYRINGS = ("/etc/apt/trusted.gpg", "/etc/apt/trusted.gpg.d/*.gpg", "/etc/apt/trusted.gpg.d/*.asc")
 # apt options that switch signature checks off for every source.
 INSECURE_OPTIONS = ("Acquire::AllowInsecureRepositories", "Acquire::AllowDowngradeToInsecureRepositories",
                     "APT::Get::AllowUnauthenticated")
@@ -92,7 +94,7 @@ def apt_config(ctx: HostContext) -> AptConfig:
 @fact
 def package_sources(ctx: HostContext) -> list[Source]:
     """Every source entry of sources.list and sources.list.d, enabled or not."""
-    paths = ctx.run(SOURCE_FILES).stdout.split()
+    paths = expand_globs(ctx, SOURCE_FILES)
     return sources_from_files(read_files(ctx, paths)) if paths else []
 
 
@@ -180,9 +182,7 @@ def _keyrings(ctx: HostContext, source: Source) -> list[str]:
     paths = [p for p in signed_by.split(",") if p.startswith("/")]
     if paths:
         return paths
-    out = ctx.run("ls -1d /etc/apt/trusted.gpg /etc/apt/trusted.gpg.d/*.gpg /etc/apt/trusted.gpg.d/*.asc "
-                  "2>/dev/null; true")
-    return out.stdout.split()
+    return expand_globs(ctx, TRUSTED_KEYRINGS)
 
 
 # gpgv reads binary keyrings only: an armored one is de-armored into a scratch directory, removed afterwards.
@@ -233,7 +233,7 @@ def release_signatures(ctx: HostContext) -> dict[str, str | None]:
 
 @fact
 def automatic_updates(ctx: HostContext) -> AutomaticUpdates:
-    package = ctx.value("packages").get(UNATTENDED_PACKAGE)
+    package = ctx.value("packages").get(UNATTENDED_PACKAGE)  # its state is reported too, not only presence
     config = ctx.value("apt_config")
     settings = {key: config.periodic_active(key) for key in PERIODIC_SETTINGS}
     info = _distro(ctx)
@@ -253,7 +253,7 @@ def automatic_updates(ctx: HostContext) -> AutomaticUpdates:
     unit_files = ctx.value("unit_files")
     return AutomaticUpdates(
         tool=UNATTENDED_PACKAGE,
-        installed=bool(package and package.present),
+        installed=installed(ctx, UNATTENDED_PACKAGE),
         state=package.status if package else "not installed",
         settings=settings,
         security_allowed=allowed,
@@ -287,8 +287,8 @@ def reboot_state(ctx: HostContext) -> RebootState:
 def modified_package_files(ctx: HostContext, packages: tuple[str, ...]) -> list[VerifyFinding]:
     """dpkg --verify of the installed packages among those named, conffiles left out."""
     require_root(ctx)
-    installed = [name for name in packages if (p := ctx.value("packages").get(name)) and p.present]
-    if not installed:
+    verified = [name for name in packages if installed(ctx, name)]
+    if not verified:
         return []
-    out = ctx.run_argv(["dpkg", "--verify", "--", *installed], ok=(0, 1))
+    out = ctx.run_argv(["dpkg", "--verify", "--", *verified], ok=(0, 1))
     return [f for f in parse_dpkg_verify(out.stdout) if not f.conffile]

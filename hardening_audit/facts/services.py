@@ -6,7 +6,7 @@ from ..parsers.coredump import LIMITS_CONF, everyone_hard_core_limit, parse_core
 from ..parsers.listing import FileStat
 from ..parsers.systemd import ENABLED_STATES, Unit, parse_show, parse_unit_files, parse_units
 from .core import HostContext, fact
-from .files import read_files, stat_paths
+from .files import expand_globs, read_files, stat_paths
 
 # Runlevels a server boots into; an S link there starts the script.
 SYSV_RUNLEVEL_DIRS = ("/etc/rc2.d", "/etc/rc3.d", "/etc/rc4.d", "/etc/rc5.d")
@@ -67,8 +67,7 @@ def enabled_units(ctx: HostContext) -> dict[str, str]:
 @fact
 def core_limit(ctx: HostContext) -> tuple[str, str] | None:
     """(value, file) of the hard core size limit pam_limits gives every user."""
-    listing = ctx.run("ls -1d /etc/security/limits.d/*.conf 2>/dev/null; true").stdout.split()
-    return everyone_hard_core_limit(read_files(ctx, [LIMITS_CONF, *sorted(listing)]))
+    return everyone_hard_core_limit(read_files(ctx, [LIMITS_CONF, *expand_globs(ctx, ["/etc/security/limits.d/*.conf"])]))
 
 
 @fact
