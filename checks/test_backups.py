@@ -57,6 +57,7 @@ def test_bak_01_scheduled(facts, baseline):
 
 @control(
     "BAK-02", title="The newest backup is younger than its maximum age", severity="high", level=1,
+    runtime=True,
     remediation="Find why the job stopped (journalctl -u NAME.service), fix it and run it once by hand.",
 )
 def test_bak_02_recent(facts, baseline):
@@ -78,6 +79,7 @@ def test_bak_02_recent(facts, baseline):
 
 @control(
     "BAK-03", title="The newest backup covers every required path", severity="high", level=1,
+    runtime=True,
     remediation="Add the missing paths to the job's backup command and run it.",
 )
 def test_bak_03_complete(facts, baseline):
@@ -94,6 +96,7 @@ def test_bak_03_complete(facts, baseline):
 
 @control(
     "BAK-04", title="The repository passes the tool's integrity check", severity="medium", level=1,
+    runtime=True,
     remediation="Run the tool's repair as its documentation says (restic repair / borg check --repair) and "
     "make a new backup; find the cause (disk, network, concurrent writers).",
 )
@@ -115,6 +118,7 @@ def test_bak_04_integrity(facts, baseline):
 
 @control(
     "BAK-05", title="A restore works", severity="medium", level=2,
+    runtime=True,
     remediation="Set restore_probe to a file the job backs up; investigate the repository if it cannot be read.",
 )
 def test_bak_05_restore(facts, baseline):
@@ -137,6 +141,7 @@ def test_bak_05_restore(facts, baseline):
 
 @control(
     "BAK-06", title="Backups are encrypted at rest", severity="high", level=1,
+    runtime=True,
     remediation="Create a new repository with encryption (borg init --encryption=repokey-blake2; restic always "
     "encrypts) and move the job to it; for plain archives use an encrypting destination.",
 )
@@ -154,6 +159,7 @@ def test_bak_06_encrypted(facts, baseline):
 
 @control(
     "BAK-07", title="The repository is not on the filesystem it protects", severity="medium", level=1,
+    runtime=True,
     remediation="Send the backup to another host (sftp:, ssh://, rest:, s3:) or at least another disk.",
 )
 def test_bak_07_separate(facts, baseline):
@@ -193,6 +199,7 @@ def test_bak_08_protected(facts, baseline):
 
 @control(
     "BAK-09", title="The last scheduled run succeeded", severity="medium", level=1,
+    runtime=True,
     remediation="Read the failure (journalctl -u NAME.service), fix it and run the service again.",
 )
 def test_bak_09_last_run(facts, baseline):

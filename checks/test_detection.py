@@ -52,6 +52,7 @@ def test_det_02_aide_scheduled(facts):
 
 @control(
     "DET-03", title="Brute-force protection is active for SSH", severity="low", level=2,
+    runtime=True,
     seed=["detection components"],
     remediation="apt-get install fail2ban; enable the [sshd] jail in /etc/fail2ban/jail.d/sshd.local; "
     "systemctl enable --now fail2ban (or install sshguard).",

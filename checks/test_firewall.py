@@ -181,6 +181,7 @@ def test_fw_07_persistent(facts):
 
 @control(
     "FW-08", title="Every socket listening beyond loopback is an allowed service", severity="high", level=1,
+    runtime=True,
     seed=["only necessary connections"],
     remediation="Stop and disable the service, bind it to 127.0.0.1, or add its port to firewall.allowed_inbound "
     "if the host is meant to offer it.",

@@ -192,9 +192,12 @@ def test_log_08_auditd(facts):
     """The kernel's audit subsystem records who did what with system calls
     and watched files: evidence journald's messages do not give. Where the
     kernel audit interface cannot be reached (a container) the running part
-    is an error, unless the persisted part already fails."""
+    is an error, unless the persisted part already fails. On an offline
+    image, installed and enabled is what can be judged."""
     found = _auditd_persisted_findings(facts)
     assert not found, f"expected auditd installed, enabled and running, found {'; '.join(found)}"
+    if facts.offline:
+        return
     status = facts.audit_status
     state = facts.of("daemon_state", ("auditd.service",))
     if status.get("enabled", "0") not in ("1", "2"):
@@ -215,13 +218,15 @@ def test_log_09_audit_rules(facts, baseline):
     modules and permissions are how an intruder settles in; each must leave
     an audit record. The rules augenrules compiled for the next boot are
     judged first, then the rules loaded in the kernel (an error where they
-    cannot be read)."""
+    cannot be read; on an offline image there are none to read)."""
     groups = list(baseline.logging.audit_watch)
     persisted = facts.audit_rules_persisted
     assert persisted is not None, "expected audit rules in /etc/audit/audit.rules, found no such file"
     missing = missing_requirements(persisted, groups)
     assert not missing, (f"expected rules for {', '.join(groups)}, /etc/audit/audit.rules misses "
                          f"{listed(missing, '; ', SHOWN)}")
+    if facts.offline:
+        return
     missing = missing_requirements(facts.audit_rules_loaded, groups)
     assert not missing, f"expected rules for {', '.join(groups)}, the loaded rules miss {'; '.join(missing[:SHOWN])}"
 
@@ -236,10 +241,13 @@ def test_log_10_audit_immutable(facts):
     """Unless the rules are locked, root (and so an intruder) can switch
     auditing off without a trace and without a reboot. The persisted rules
     must end with -e 2; the kernel's enabled flag is judged where it can be
-    read (in a container it cannot, and the persisted rules decide)."""
+    read (in a container or on an offline image it cannot, and the
+    persisted rules decide)."""
     persisted = facts.audit_rules_persisted
     assert persisted is not None, "expected -e 2 in /etc/audit/audit.rules, found no such file"
     assert immutable(persisted), "expected -e 2 as the last rule of /etc/audit/audit.rules, found none"
+    if facts.offline:
+        return
     try:
         enabled = facts.audit_status.get("enabled", "?")
     except CheckError:
@@ -267,6 +275,7 @@ def test_log_11_audit_storage(facts, baseline):
 
 @control(
     "LOG-12", title="Time is synchronised", severity="medium", level=1,
+    runtime=True,
     cis=["2.3.x"],
     remediation="apt-get install chrony (or systemd-timesyncd); set your NTP servers (server ... iburst in "
     "/etc/chrony/sources.d/, or NTP= in timesyncd.conf); systemctl enable --now chrony.",

@@ -110,6 +110,7 @@ def test_pat_04_other_updates(facts, baseline):
 
 @control(
     "PAT-05", title="No reboot is pending to activate updates", severity="medium", level=1,
+    runtime=True,
     remediation="Reboot the host in the next maintenance window (needrestart shows which services need a restart "
     "meanwhile).",
 )

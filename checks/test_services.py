@@ -109,6 +109,7 @@ def test_svc_03_legacy_clients(facts, baseline):
 
 @control(
     "SVC-04", title="A mail transfer agent listens only on loopback", severity="medium", level=1,
+    runtime=True,
     cis=["2.1.21"], ssg=["postfix_network_listening_disabled"],
     remediation="exim4: dc_local_interfaces='127.0.0.1 ; ::1' in /etc/exim4/update-exim4.conf.conf, then "
     "update-exim4.conf and restart; postfix: inet_interfaces = loopback-only in main.cf.",

@@ -35,6 +35,8 @@ class Control:
     remediation: str
     references: dict[str, list[str]] = field(default_factory=dict)
     rationale: str = ""
+    # True: only a running system has the evidence, so on an offline image the control is not applicable.
+    runtime: bool = False
 
     @property
     def domain(self) -> str:
@@ -54,10 +56,14 @@ def control(
     cis: list[str] | None = None,
     ssg: list[str] | None = None,
     seed: list[str] | None = None,
+    runtime: bool = False,
 ):
     """Attach a control's metadata to its check and mark it with its domain.
 
-    The check's docstring is the rationale shown to auditors.
+    The check's docstring is the rationale shown to auditors. ``runtime=True``
+    declares that the requirement can only be judged on a running system; any
+    other control is judged on offline images from persisted state (the
+    facts it reads know how).
     """
     prefix = id.split("-", 1)[0]
     if prefix not in DOMAINS:
@@ -76,7 +82,7 @@ def control(
         rationale = " ".join((check.__doc__ or "").split())
         if not rationale:
             raise ValueError(f"{id}: the check needs a docstring with its rationale")
-        check.control = Control(id, title, severity, level, remediation, references, rationale)
+        check.control = Control(id, title, severity, level, remediation, references, rationale, runtime)
         return getattr(pytest.mark, DOMAINS[prefix])(check)
 
     return attach

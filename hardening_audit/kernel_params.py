@@ -100,12 +100,14 @@ def _combine(how: str, all_value: int, own: int) -> int:
     return own
 
 
-def param_findings(control: str, runtime: dict[str, str], persisted_value) -> list[str]:
+def param_findings(control: str, runtime: dict[str, str] | None, persisted_value) -> list[str]:
     """What is wrong with a control's parameters, at runtime and in the persisted configuration
-    (``persisted_value(key)`` gives (value, file) or None): an empty list when they comply."""
+    (``persisted_value(key)`` gives (value, file) or None): an empty list when they comply.
+    ``runtime`` None (an image): only the persisted values are judged."""
     found = []
     for param in params_of(control):
-        found += runtime_findings(param, runtime)
+        if runtime is not None:
+            found += runtime_findings(param, runtime)
         saved = persisted_value(param.key)
         if saved is not None and (not saved[0].lstrip("-").isdigit() or not param.complies(int(saved[0]))):
             found.append(f"{param.key} = {saved[0]} persisted in {saved[1]}")

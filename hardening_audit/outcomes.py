@@ -37,3 +37,12 @@ class CheckError(Exception):
 
 class HostUnreachable(CheckError):
     """The transport to the host failed; every control of the host errors."""
+
+
+# The reason given on an image for a control that needs a running system, and for a fact that only exists on one.
+OFFLINE_RUNTIME_REASON = "offline image: no running system"
+
+
+def offline_only(what: str) -> NotApplicable:
+    """The NotApplicable a runtime-only fact raises on an image."""
+    return NotApplicable(f"{OFFLINE_RUNTIME_REASON} ({what})")

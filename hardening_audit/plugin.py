@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from . import __version__, transport
+from . import __version__, image, transport
 from .baseline import BaselineError, load_baseline
 from .controls import SEVERITIES, SEVERITY_RANK, control_of
 from .facts import Facts, HostContext
-from .outcomes import ERROR, FAIL, NOT_APPLICABLE, WAIVED, CheckError, NotApplicable
+from .outcomes import ERROR, FAIL, NOT_APPLICABLE, OFFLINE_RUNTIME_REASON, WAIVED, CheckError, NotApplicable
 from .report.hooks import ReportHooks
 from .report.junit import split_by_host
 from .reporting import summary_lines
@@ -43,6 +43,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     f"({', '.join(SEVERITIES)}); lower findings are reported with exit 0")
     group.addoption("--waivers", default=None, metavar="FILE",
                     help="YAML waivers (control, hosts, justification, approver, expires) for accepted failures")
+    group.addoption("--image", action="append", default=[], metavar="PATH",
+                    help="audit an operating-system image offline, without booting it: a root file system "
+                    "directory or a raw disk image (repeatable; needs root, mounted read-only)")
     group.addoption("--insecure-host-keys", action="store_true",
                     help="paramiko:// hosts: accept host keys that known_hosts does not confirm")
 
@@ -184,6 +187,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except BaselineError as exc:
         raise pytest.UsageError(str(exc)) from None
     transport.install(verify_host_keys=not config.getoption("insecure_host_keys"))
+    _attach_images(config)
     report_dir = Path(config.getoption("report_dir"))
     if not config.option.xmlpath:
         config.option.xmlpath = str(report_dir / "junit.xml")
@@ -197,6 +201,25 @@ def pytest_configure(config: pytest.Config) -> None:
     session = AuditSession(config, baseline, waivers)
     config.pluginmanager.register(session, "hardening-audit-session")
     config.pluginmanager.register(ReportHooks(session.run.document), "hardening-audit-report")
+
+
+def _attach_images(config: pytest.Config) -> None:
+    """--image targets become hosts ``image://NAME`` next to any --hosts."""
+    sources = config.getoption("image")
+    if not sources:
+        return
+    image.install()
+    try:
+        specs = image.attach_images(sources)
+    except image.ImageError as exc:
+        image.detach_images()
+        raise pytest.UsageError(str(exc)) from None
+    hosts = config.option.hosts
+    config.option.hosts = ",".join([*([hosts] if hosts else []), *specs])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    image.detach_images()
 
 
 def pytest_cmdline_main(config: pytest.Config):
@@ -239,6 +262,8 @@ def _control_gate(request: pytest.FixtureRequest, host) -> None:
         raise CheckError(record.error.reason if isinstance(record.error, CheckError) else str(record.error))
     if control.level > audit.settings_for(ctx).level:
         raise NotApplicable(f"level {control.level} not selected")
+    if ctx.offline and control.runtime:
+        raise NotApplicable(OFFLINE_RUNTIME_REASON)
 
 
 @pytest.fixture

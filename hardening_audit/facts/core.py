@@ -61,6 +61,8 @@ class HostContext:
     def __init__(self, host, spec: str):
         self.host = host
         self.spec = spec
+        # An offline image (root file system or disk): no running system behind the commands.
+        self.offline = bool(getattr(host.backend, "offline", False))
         self.commands_run = 0
         self._facts: dict[tuple, FactRecord] = {}
         self._collecting: list[list[CommandRecord]] = []
@@ -137,6 +139,11 @@ class Facts:
     def __init__(self, ctx: HostContext):
         self._ctx = ctx
         self.evidence: dict[CommandRecord, None] = {}
+
+    @property
+    def offline(self) -> bool:
+        """The target is an image: only persisted state can be judged."""
+        return self._ctx.offline
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):

@@ -22,6 +22,9 @@ SCAN = [
 
 @fact
 def mounts(ctx: HostContext) -> list[Mount]:
+    """The mounted file systems; on an image, the ones /etc/fstab mounts at boot."""
+    if ctx.offline:
+        return parse_findmnt(ctx.run_argv(["findmnt", "--fstab", "-rn", "-o", "TARGET,FSTYPE,OPTIONS"], ok=(0, 1)).stdout)
     return parse_findmnt(ctx.run_argv(["findmnt", "-rn", "-o", "TARGET,FSTYPE,OPTIONS"]).stdout)
 
 
@@ -34,7 +37,8 @@ def account_file_stats(ctx: HostContext) -> list[FileStat]:
 def filesystem_scan(ctx: HostContext) -> ScanResult:
     """World-writable, unowned and set-UID/GID files on every local filesystem (not /proc, /sys, NFS...)."""
     require_root(ctx)
-    local = sorted({m.target for m in ctx.value("mounts") if m.local})
+    # An image is one file system: the scan stays on it (fstab's entries are not mounted).
+    local = ["/"] if ctx.offline else sorted({m.target for m in ctx.value("mounts") if m.local})
     out = ctx.run_argv(["find", *local, "-xdev", *SCAN], ok=(0, 1))
     return parse_scan(out.stdout)
 

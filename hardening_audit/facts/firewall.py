@@ -139,8 +139,11 @@ SAVED_READERS = {
 
 @fact
 def firewall(ctx: HostContext) -> FirewallState:
+    """The managers and the ruleset in force; on an image, the saved ruleset boot would load."""
     require_root(ctx)
     managers = ctx.value("firewall_managers")
+    if ctx.offline:
+        return FirewallState(managers, ctx.value("firewall_saved"))
     nft = ctx.value("nft_loaded")
     iptables = ctx.value("iptables_loaded")
     if nft is None and iptables is None and any(m.installed for m in managers):

@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from ..kernel_params import PARAMS
 from ..parsers.sysctl import SYSCTL_CONF, SYSCTL_DIRS, parse_sysctl, persisted_settings
-from .files import expand_globs, read_files
+from ..parsers.shell import parse_shell_assignments
 from .core import HostContext, fact
+from .files import expand_globs, read_files
+from .packages import installed
+from .services import enabled
 
 # Every parameter the controls name, and every interface's copy of the per-interface ones.
 _NAMES = sorted({p.key.rsplit(".", 1)[1] if p.combine else p.key for p in PARAMS})
@@ -18,7 +21,10 @@ RUNTIME_PATTERN = "^(" + "|".join(
 
 
 @fact
-def sysctl_runtime(ctx: HostContext) -> dict[str, str]:
+def sysctl_runtime(ctx: HostContext) -> dict[str, str] | None:
+    """The values the running kernel applies; None on an image, where only the persisted ones exist."""
+    if ctx.offline:
+        return None
     out = ctx.run_argv(["sysctl", "-a", "--pattern", RUNTIME_PATTERN], ok=(0, 255))
     return parse_sysctl(out.stdout)
 
@@ -75,7 +81,9 @@ class MandatoryAccessControl:
 
 @fact
 def mandatory_access_control(ctx: HostContext) -> MandatoryAccessControl:
-    """AppArmor or SELinux as the running kernel applies it."""
+    """AppArmor or SELinux as the running kernel applies it; on an image, as the image would boot."""
+    if ctx.offline:
+        return _mandatory_access_control_configured(ctx)
     out = ctx.run(
         "echo apparmor=$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null);"
         " echo selinux=$(cat /sys/fs/selinux/enforce 2>/dev/null);"
@@ -93,3 +101,26 @@ def mandatory_access_control(ctx: HostContext) -> MandatoryAccessControl:
     if values.get("selinux") == "0":
         return MandatoryAccessControl("selinux", False, "SELinux permissive")
     return MandatoryAccessControl(None, False, "neither AppArmor nor SELinux is enabled in the running kernel")
+
+
+def _mandatory_access_control_configured(ctx: HostContext) -> MandatoryAccessControl:
+    """SELinux configured to enforce, or AppArmor installed, enabled and not switched off on the kernel command line."""
+    out = ctx.run_argv(["sh", "-c", MAC_CONFIGURATION])
+    values = parse_shell_assignments(out.stdout)
+    cmdline = " ".join(value for key, value in values.items() if key.startswith("GRUB_CMDLINE_LINUX")).split()
+    if values.get("SELINUX") == "enforcing" and "selinux=0" not in cmdline:
+        return MandatoryAccessControl("selinux", True, "SELinux configured to enforce (/etc/selinux/config)")
+    if installed(ctx, "apparmor"):
+        if "apparmor=0" in cmdline or any(word.startswith("security=") and word != "security=apparmor"
+                                          for word in cmdline):
+            return MandatoryAccessControl("apparmor", False, "AppArmor switched off on the kernel command line")
+        if not enabled(ctx, "apparmor.service"):
+            return MandatoryAccessControl("apparmor", False, "apparmor.service not enabled: no profile is loaded")
+        return MandatoryAccessControl("apparmor", True, "AppArmor installed, apparmor.service enabled")
+    return MandatoryAccessControl(None, False, "neither AppArmor installed nor SELinux configured to enforce")
+
+
+# The boot configuration as the image carries it: SELinux's mode and the kernel command line GRUB passes.
+MAC_CONFIGURATION = (
+    "cat /etc/selinux/config 2>/dev/null; cat /etc/default/grub /etc/default/grub.d/*.cfg 2>/dev/null; true"
+)

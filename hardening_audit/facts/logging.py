@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from ..outcomes import CheckError
+from ..outcomes import CheckError, offline_only
 from ..parsers.aide import aide_database_paths
 from ..parsers.audit import AuditRule, parse_audit_rules, parse_auditctl_status, parse_auditd_conf
 from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
@@ -110,7 +110,15 @@ def journald_settings(ctx: HostContext) -> dict[str, str]:
 
 @fact
 def journal_locations(ctx: HostContext) -> list[str]:
-    """Directories that hold journal files now: /var/log/journal/<machine-id> (persistent), /run/log/journal."""
+    """Directories that hold journal files now: /var/log/journal/<machine-id> (persistent), /run/log/journal.
+
+    On an image, where journald will write once booted: Storage=auto writes to /var/log/journal
+    when that directory exists."""
+    if ctx.offline:
+        storage = ctx.value("journald_settings").get("Storage", "auto")
+        exists = bool(stat_paths(ctx, ["/var/log/journal"]))
+        persistent = storage == "persistent" or (storage == "auto" and exists)
+        return ["/var/log/journal"] if persistent else [] if storage == "none" else ["/run/log/journal"]
     out = ctx.run_argv(["find", "/var/log/journal", "/run/log/journal", "-maxdepth", "2", "-name", "*.journal",
                         "-printf", "%h\\n"], ok=(0, 1))
     return sorted(set(out.stdout.split()))
@@ -147,7 +155,7 @@ def logrotate_status(ctx: HostContext) -> LogRotation:
     installed = _present(ctx, "logrotate")
     present = {stat.path for stat in stat_paths(ctx, ["/etc/logrotate.conf", "/etc/cron.daily/logrotate"])}
     timer = daemon(ctx, "logrotate.timer")
-    systemd_runs = bool(ctx.value("running_units"))
+    systemd_runs = ctx.value("systemd_runs")
     cron = daemon(ctx, "cron.service", "cronie.service")
     by_cron = not systemd_runs and "/etc/cron.daily/logrotate" in present and cron.enabled
     detail = f"logrotate.timer {'enabled' if timer.enabled else 'not enabled'}"
@@ -163,6 +171,8 @@ def audit_rules_persisted(ctx: HostContext) -> list[AuditRule] | None:
 
 
 def _auditctl(ctx: HostContext, option: str) -> str:
+    if ctx.offline:
+        raise offline_only("kernel audit interface")
     require_root(ctx)
     out = ctx.run_argv(["auditctl", option], ok=(0, 1, 255))
     text = (out.stdout + out.stderr).strip()

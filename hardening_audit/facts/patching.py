@@ -16,7 +16,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from ..outcomes import CheckError
+from ..outcomes import OFFLINE_RUNTIME_REASON, CheckError, NotApplicable
 from ..parsers.apt_config import AptConfig, parse_apt_config_dump
 from ..parsers.apt_policy import (
     Release,
@@ -25,6 +25,7 @@ from ..parsers.apt_policy import (
     parse_package_policy,
     parse_policy_releases,
     parse_simulated_upgrade,
+    published_security_release,
 )
 from ..parsers.apt_sources import Source, list_file_prefix, sources_from_files
 from ..parsers.dpkg_verify import VerifyFinding, parse_dpkg_verify
@@ -112,9 +113,20 @@ def _is_security(ctx: HostContext, release: Release) -> bool:
         raise CheckError(str(error)) from None
 
 
+def _require_lists_on_image(ctx: HostContext) -> None:
+    """On an image without package lists, what the lists would show cannot be judged."""
+    if not ctx.offline:
+        return
+    out = ctx.run_argv(["find", LISTS_DIR, "-maxdepth", "1", "-name", "*Release", "-printf", "%f\\n"], ok=(0, 1))
+    if not out.stdout.strip():
+        raise NotApplicable(f"{OFFLINE_RUNTIME_REASON} and no package lists in the image (apt-get update never ran "
+                            "in it, or its lists were removed)")
+
+
 @fact
 def security_releases(ctx: HostContext) -> list[Release]:
     """Package files of the distribution's security archive among the host's lists."""
+    _require_lists_on_image(ctx)
     return [r for r in ctx.value("package_releases").values() if _is_security(ctx, r)]
 
 
@@ -122,6 +134,7 @@ def security_releases(ctx: HostContext) -> list[Release]:
 def pending_updates(ctx: HostContext) -> list[PendingUpdate]:
     """Installed packages with a newer version on offer, including those a plain upgrade keeps back."""
     require_root(ctx)
+    _require_lists_on_image(ctx)
     out = ctx.run_argv([*C_LOCALE, "apt-get", "-s", *APT_GET_READ_ONLY, "dist-upgrade"])
     simulation = parse_simulated_upgrade(out.stdout)
     names = sorted({u.package for u in simulation.upgrades} | set(simulation.kept_back))
@@ -155,6 +168,7 @@ def list_ages(ctx: HostContext) -> list[ListAge]:
     sources = [s for s in ctx.value("package_sources") if s.enabled]
     if not sources:
         return []
+    _require_lists_on_image(ctx)
     out = ctx.run_argv(["sh", "-c", 'date +%s; find "$1" -maxdepth 1 -name "*Release" -printf "%C@ %f\\n"', "sh",
                         LISTS_DIR])
     lines = out.stdout.splitlines()
@@ -238,7 +252,13 @@ def automatic_updates(ctx: HostContext) -> AutomaticUpdates:
     settings = {key: config.periodic_active(key) for key in PERIODIC_SETTINGS}
     info = _distro(ctx)
     codename = info.os_release.get("VERSION_CODENAME", "")
-    releases = ctx.value("security_releases")
+    listed = ctx.fact("security_releases")
+    if isinstance(listed.error, NotApplicable) and ctx.offline:
+        # An image without lists: the origin patterns are matched against the published security archive.
+        published = published_security_release(info.os_release.get("ID", ""), codename)
+        releases = [published] if published else []
+    else:
+        releases = ctx.value("security_releases")
     patterns = config.values("Unattended-Upgrade::Origins-Pattern")
     allowed_origins = config.values("Unattended-Upgrade::Allowed-Origins")
     if not releases:

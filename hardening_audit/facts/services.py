@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..parsers.coredump import LIMITS_CONF, everyone_hard_core_limit, parse_coredump_config
 from ..parsers.listing import FileStat
 from ..parsers.systemd import ENABLED_STATES, Unit, parse_show, parse_unit_files, parse_units
+from ..outcomes import offline_only
 from .core import HostContext, fact
 from .files import expand_globs, read_files, stat_paths
 
@@ -23,6 +24,8 @@ def unit_files(ctx: HostContext) -> dict[str, str]:
 
 @fact
 def units(ctx: HostContext) -> dict[str, Unit]:
+    if ctx.offline:
+        raise offline_only("units running now")
     out = ctx.run_argv(["systemctl", "list-units", "--all", "--no-legend", "--no-pager", "--plain"])
     return parse_units(out.stdout)
 
@@ -45,6 +48,14 @@ def running_units(ctx: HostContext) -> list[str]:
     if listed.error:
         return []
     return sorted(name for name, unit in listed.value.items() if unit.active in ("active", "activating", "reloading"))
+
+
+@fact
+def systemd_runs(ctx: HostContext) -> bool:
+    """systemd is the init system: running now, or on an image the init that boot would start."""
+    if ctx.offline:
+        return ctx.run_argv(["readlink", "-f", "/sbin/init"], ok=(0, 1)).stdout.strip().endswith("/systemd")
+    return bool(ctx.value("running_units"))
 
 
 @fact

@@ -234,6 +234,18 @@ SECURITY_RULES: dict[str, Callable[[Release], bool]] = {
 }
 
 
+def published_security_release(distro_id: str, codename: str) -> Release | None:
+    """The security archive's release data as the distribution publishes it, for a system without lists
+    (an image): Debian's Origin, Label and Codename; Ubuntu's Origin and Suite. Fields that change
+    over a release's life (Debian's Suite: stable-security, then oldstable-security) stay empty."""
+    distro = distro_id.lower()
+    if distro == "debian":
+        return Release("Debian", "Debian-Security", "", f"{codename}-security", "", "", "", "", 500)
+    if distro == "ubuntu":
+        return Release("Ubuntu", "Ubuntu", f"{codename}-security", f"{codename}", "", "", "", "", 500)
+    return None
+
+
 def is_security_release(release: Release, distro_id: str) -> bool:
     """Whether the release is the distribution's security archive; ValueError for a distribution without a rule."""
     rule = SECURITY_RULES.get(distro_id.lower())

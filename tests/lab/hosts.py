@@ -31,13 +31,12 @@ class HostSpec:
         return tuple(package for scenario in self.all_scenarios() for package in scenario.purge)
 
 
+HARDENED = ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
+            "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened", "pat/mirror-client",
+            "pat/hardened", "log/chrony-in-container", "log/hardened")
+
 HOSTS: tuple[HostSpec, ...] = (
-    HostSpec(
-        "hardened",
-        ("ssh/hardened", "fw/nftables-hardened", "bak/ssh-client", "bak/restic-sftp", "bak/borg-ssh",
-         "acc/hardened", "krn/sysctl-hardened", "fs/hardened", "svc/hardened", "pat/mirror-client",
-         "pat/hardened", "log/chrony-in-container", "log/hardened"),
-    ),
+    HostSpec("hardened", HARDENED),
     HostSpec("ssh-weak", ("ssh/weak",)),
     HostSpec("no-sshd", ("ssh/absent",), boot=False),
     HostSpec("fw-iptables", ("fw/iptables-persistent",)),
@@ -58,4 +57,8 @@ HOSTS: tuple[HostSpec, ...] = (
     HostSpec("log-server", ("log/chrony-in-container", "log/server")),
     HostSpec("log-weak", ("log/weak",)),
     HostSpec("log-udp", ("log/udp-forward",)),
+
+    # Offline images (tests/test_images.py): the hardened root as image builders leave it, and a weak one.
+    HostSpec("img-hardened", (*HARDENED, "img/no-host-keys"), boot=False),
+    HostSpec("img-weak", ("ssh/weak", "fs/weak", "krn/weak"), boot=False),
 )

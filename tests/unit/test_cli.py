@@ -17,23 +17,26 @@ def test_list_controls_prints_the_catalog_and_exits_0():
     proc = audit("--list-controls")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].split() == ["ID", "SEVERITY", "LEVEL", "DOMAIN", "TITLE"]
-    rows = {line.split()[0]: line.split()[1:4] for line in lines[1:] if line[:1].isupper() and "-" in line.split()[0]}
+    assert lines[0].split() == ["ID", "SEVERITY", "LEVEL", "DOMAIN", "IMAGES", "TITLE"]
+    rows = {line.split()[0]: line.split()[1:5] for line in lines[1:] if line[:1].isupper() and "-" in line.split()[0]}
     assert list(rows) == ([f"FW-{n:02d}" for n in range(1, 12)] + [f"BAK-{n:02d}" for n in range(1, 11)]
                           + [f"PAT-{n:02d}" for n in range(1, 9)] + [f"ACC-{n:02d}" for n in range(1, 17)]
                           + [f"LOG-{n:02d}" for n in range(1, 13)] + [f"SSH-{n:02d}" for n in range(1, 19)]
                           + [f"SVC-{n:02d}" for n in range(1, 8)] + [f"KRN-{n:02d}" for n in range(1, 12)]
                           + [f"FS-{n:02d}" for n in range(1, 8)] + [f"DET-{n:02d}" for n in range(1, 5)])
-    assert rows["SSH-03"] == ["critical", "1", "ssh"]
-    assert rows["SSH-01"] == ["high", "1", "ssh"]
-    assert rows["FW-10"] == ["medium", "2", "firewall"]
-    assert rows["BAK-05"] == ["medium", "2", "backups"]
-    assert rows["ACC-01"] == ["critical", "1", "accounts"]
-    assert rows["KRN-08"] == ["medium", "2", "kernel"]
-    assert rows["SVC-05"] == ["medium", "2", "services"]
-    assert rows["PAT-07"] == ["medium", "2", "patching"]
-    assert rows["LOG-09"] == ["medium", "2", "logging"]
+    assert rows["SSH-03"] == ["critical", "1", "ssh", "judged"]
+    assert rows["SSH-01"] == ["high", "1", "ssh", "judged"]
+    assert rows["FW-10"] == ["medium", "2", "firewall", "judged"]
+    assert rows["BAK-05"] == ["medium", "2", "backups", "n/a"]
+    assert rows["ACC-01"] == ["critical", "1", "accounts", "judged"]
+    assert rows["KRN-08"] == ["medium", "2", "kernel", "judged"]
+    assert rows["SVC-05"] == ["medium", "2", "services", "judged"]
+    assert rows["PAT-07"] == ["medium", "2", "patching", "judged"]
+    assert rows["LOG-09"] == ["medium", "2", "logging", "judged"]
     assert "104 controls (3 critical, 23 high, 47 medium, 31 low)" in proc.stdout
+    offline_na = sorted(control for control, row in rows.items() if row[3] == "n/a")
+    assert offline_na == ["BAK-02", "BAK-03", "BAK-04", "BAK-05", "BAK-06", "BAK-07", "BAK-09", "DET-03", "FW-08",
+                          "LOG-12", "PAT-05", "SVC-04"]
 
 
 def test_controls_option_selects_by_id_glob(tmp_path):

@@ -23,7 +23,8 @@
 #
 # AIDE's database is made by the after-boot script (aideinit, Debian's full
 # aide.conf: ~16 s), once every other scenario has run (pat/hardened installs
-# packages after boot); so are the /var/log file modes.
+# packages after boot); the /var/log file modes are closed here (for the
+# offline image made of this root) and again after boot.
 server=$(printf '%s' "${LAB_HOSTS:-}" | awk '$1 == "log-server" { print $2 }')
 if [ -z "$server" ]; then
     echo "log-server is not booted in this lab (LAB_HOSTS: ${LAB_HOSTS:-none})" >&2
@@ -219,3 +220,6 @@ systemctl is-enabled --quiet fail2ban.service
 grep -q '^CRON_DAILY_RUN=' /etc/default/rkhunter
 sed -i 's/^CRON_DAILY_RUN=.*/CRON_DAILY_RUN="true"/' /etc/default/rkhunter
 grep -qx 'CRON_DAILY_RUN="true"' /etc/default/rkhunter
+
+# --- LOG-06: the log files package installation left (0644) closed to others; wtmp and lastlog keep 0664.
+find /var/log -xdev -type f -perm /o=rwx ! -path /var/log/wtmp ! -path /var/log/lastlog -exec chmod o-rwx {} +
