@@ -25,9 +25,10 @@ from ..parsers.backups import (
     parse_restic_snapshots,
     parse_systemctl_show,
     timer_expressions,
+    timer_file_expressions,
 )
 from ..parsers.listing import FIND_FORMAT, FileStat, parse_find_listing
-from ..parsers.systemd import ENABLED_STATES
+from ..parsers.systemd import ENABLED_STATES, parse_cat_config_lists
 from .core import HostContext, fact
 from .services import enabled
 from .system import require_root
@@ -251,9 +252,14 @@ def backup_schedule(ctx: HostContext, job: Job) -> Schedule:
         return _cron_schedule(ctx, job)
     timer = job.schedule
     state = ctx.value("unit_files").get(timer, "missing")
-    show = parse_systemctl_show(ctx.run_argv(["systemctl", "show", "--property=TimersCalendar,TimersMonotonic",
-                                              timer]).stdout)
-    calendars, monotonic = timer_expressions(show)
+    if ctx.offline:
+        # No service manager runs on an image to answer `show`; the unit file and its drop-ins say the same.
+        unit = ctx.run_argv(["systemd-analyze", "cat-config", f"systemd/system/{timer}"]).stdout
+        calendars, monotonic = timer_file_expressions(parse_cat_config_lists(unit, "Timer"))
+    else:
+        show = parse_systemctl_show(ctx.run_argv(["systemctl", "show", "--property=TimersCalendar,TimersMonotonic",
+                                                  timer]).stdout)
+        calendars, monotonic = timer_expressions(show)
     gaps = [m / 3600 for m in monotonic]
     for expression in calendars:
         out = ctx.run_argv(["systemd-analyze", "calendar", "--iterations=8", expression])

@@ -100,6 +100,9 @@ SMTP_PORTS = {25, 465, 587}
 
 @fact
 def mail_listeners(ctx: HostContext) -> list:
-    """Sockets a mail transfer agent listens on: an MTA process's, or any on an SMTP port."""
+    """Sockets a mail transfer agent listens on: an MTA process's, or any on an SMTP port. None on an
+    image: nothing listens before boot (where the MTA will listen is judged on the booted host)."""
+    if ctx.offline:
+        return []
     return [s for s in ctx.value("listening_sockets")
             if s.protocol == "tcp" and (s.port in SMTP_PORTS or MTA_PROCESSES & set(s.processes))]

@@ -84,15 +84,26 @@ def parse_timespan(text: str) -> float:
     return total
 
 
+# Monotonic timer settings that repeat (OnBootSec and the like fire once).
+REPEATING_TIMER_SETTINGS = ("OnUnitActiveSec", "OnUnitInactiveSec")
+
+
 def timer_expressions(show: dict[str, str]) -> tuple[list[str], list[float]]:
     """The OnCalendar expressions and monotonic intervals (seconds) of ``systemctl show`` of a timer."""
     calendars = re.findall(r"OnCalendar=([^;]+?)\s*;", show.get("TimersCalendar", ""))
     monotonic = [
         parse_timespan(span)
         for key, span in re.findall(r"(On\w+Sec)=([^;]+?)\s*;", show.get("TimersMonotonic", ""))
-        if key in ("OnUnitActiveUSec", "OnUnitInactiveUSec", "OnUnitActiveSec", "OnUnitInactiveSec")
+        if key.replace("USec", "Sec") in REPEATING_TIMER_SETTINGS
     ]
     return [c.strip() for c in calendars], monotonic
+
+
+def timer_file_expressions(timer_settings: dict[str, list[str]]) -> tuple[list[str], list[float]]:
+    """The same from the timer unit's own [Timer] settings (its file and drop-ins), for when no
+    service manager runs to answer ``systemctl show``."""
+    monotonic = [parse_timespan(span) for key in REPEATING_TIMER_SETTINGS for span in timer_settings.get(key, [])]
+    return list(timer_settings.get("OnCalendar", [])), monotonic
 
 
 _ELAPSE = re.compile(r"^\s*(?:Next elapse|Iter\. #\d+|\(in UTC\)):\s+\w+ (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)", re.M)

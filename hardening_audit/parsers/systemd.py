@@ -51,14 +51,20 @@ def parse_show(text: str) -> list[dict[str, str]]:
 
 
 def parse_cat_config(text: str, section: str) -> dict[str, str]:
-    """``systemd-analyze cat-config NAME``: the settings of one section, as the daemon ends up with them.
+    """``systemd-analyze cat-config NAME``: the settings of one section, as the daemon ends up with them
+    (for a setting given more than once, the last assignment wins)."""
+    return {key: values[-1] for key, values in parse_cat_config_lists(text, section).items()}
+
+
+def parse_cat_config_lists(text: str, section: str) -> dict[str, list[str]]:
+    """``systemd-analyze cat-config NAME``: every assignment of each setting of one section, in order.
 
     cat-config prints the main file then the drop-ins in the order systemd applies them, each headed
-    by a ``# /path`` comment, so a later assignment wins. An empty assignment (``Storage=``) resets
-    the setting to its default: the key is removed. Each file starts outside any section, so a
-    drop-in without its own ``[Section]`` header sets nothing.
+    by a ``# /path`` comment. An empty assignment (``Storage=``, ``OnCalendar=``) resets the setting:
+    what came before it is dropped. Each file starts outside any section, so a drop-in without its
+    own ``[Section]`` header sets nothing.
     """
-    settings: dict[str, str] = {}
+    settings: dict[str, list[str]] = {}
     current = None
     for raw in text.splitlines():
         line = raw.strip()
@@ -73,7 +79,7 @@ def parse_cat_config(text: str, section: str) -> dict[str, str]:
             key, _, value = line.partition("=")
             key, value = key.strip(), value.strip()
             if value:
-                settings[key] = value
+                settings.setdefault(key, []).append(value)
             else:
                 settings.pop(key, None)
     return settings

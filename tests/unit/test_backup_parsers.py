@@ -16,7 +16,9 @@ from hardening_audit.parsers.backups import (
     parse_timespan,
     parse_timestamp,
     timer_expressions,
+    timer_file_expressions,
 )
+from hardening_audit.parsers.systemd import parse_cat_config_lists
 
 SYSTEMD = Path(__file__).resolve().parent.parent / "data" / "captured" / "systemd"
 
@@ -37,6 +39,16 @@ def test_timer_expressions_from_systemctl_show():
     )
     assert timer_expressions(show) == (["*-*-* 00:00:00"], [36 * 3600.0])
     assert timer_expressions({"TimersCalendar": "", "TimersMonotonic": ""}) == ([], [])
+
+
+def test_timer_expressions_from_the_unit_file_on_an_image():
+    """Without a service manager the timer's file and drop-ins are read: an empty OnCalendar= drops the
+    main file's weekly, OnBootSec fires once and is no interval."""
+    unit = parse_cat_config_lists((SYSTEMD / "cat-config-restic-etc-timer.txt").read_text(), "Timer")
+    assert timer_file_expressions(unit) == (["daily"], [])
+    dropin = parse_cat_config_lists((SYSTEMD / "cat-config-timer-dropin.txt").read_text(), "Timer")
+    assert dropin["OnCalendar"] == ["*-*-* 02:30:00", "*-*-* 14:30:00"]
+    assert timer_file_expressions(dropin) == (["*-*-* 02:30:00", "*-*-* 14:30:00"], [12 * 3600.0])
 
 
 @pytest.mark.parametrize("text, seconds", [("1d 12h", 129600), ("30min", 1800), ("1h 30min", 5400), ("90", 90),
