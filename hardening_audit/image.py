@@ -1,4 +1,5 @@
-"""Offline targets: a root file system directory or a raw disk image, audited without booting it.
+"""Offline targets: a root file system directory, a raw disk image or a podman image, audited
+without booting or starting it.
 
 Each image is mounted read-only in a private mount namespace that one child
 process (the holder) keeps alive; commands run in that namespace, chrooted
@@ -6,7 +7,11 @@ into the image, through testinfra's ``image://NAME`` backend. When the audit
 ends the mounts are undone explicitly; when it fails or is killed the holder
 dies with it (parent-death signal), the kernel drops the namespace's mounts,
 and the loop device that mount(8) attached for a disk image is released with
-them (mount sets it to clear itself).
+them (mount sets it to clear itself). Nothing is created outside the
+namespace: the image is staged on a tmpfs that covers an existing directory
+(/mnt, say) in the namespace only. A podman image's layers are stacked by a
+read-only overlay mount of our own: podman's storage is only read, and no
+container is created.
 
 The chroot sees a private /dev (null, zero, full, random, urandom) and /tmp,
 both in memory, (and an empty /run), and no /proc or /sys of the auditing machine: nothing
@@ -17,9 +22,10 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
+import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,12 +33,19 @@ from testinfra.backend import BACKENDS
 from testinfra.backend.base import BaseBackend, CommandResult
 
 from .parsers.disk import DiskLayoutError, FileSystemArea, filesystem_areas
+from .parsers.podman import PodmanLayoutError, image_layers
 
 READ_ONLY_MOUNT_OPTIONS = {"ext4": "ro,noload", "xfs": "ro,norecovery"}
 DEVICE_NODES = {"null": (1, 3), "zero": (1, 5), "full": (1, 7), "random": (1, 8), "urandom": (1, 9)}
 CHROOT_ENVIRONMENT = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root", "LANG=C.UTF-8")
 PR_SET_PDEATHSIG = 1
 HOLDER_START_TIMEOUT = 10.0
+PODMAN_PREFIX = "podman:"
+# mount(2) passes its options in one page.
+MOUNT_OPTIONS_MAX = 4000
+# Directories the namespace may cover with its staging tmpfs: the first that holds none of the
+# paths the image is read from (covering it hides it in the namespace, and only there).
+STAGE_CANDIDATES = ("/mnt", "/media", "/srv", "/opt", "/var/tmp")
 
 
 class ImageError(Exception):
@@ -48,41 +61,55 @@ class AttachedImage:
     """One image, mounted read-only in the holder's mount namespace."""
 
     def __init__(self, source: str):
+        self.spec = source
+        self.podman_image = source.removeprefix(PODMAN_PREFIX) if source.startswith(PODMAN_PREFIX) else None
         self.source = Path(source)
         self.holder: subprocess.Popen | None = None
         self.stage: Path | None = None
         self.area: FileSystemArea | None = None
 
     @property
+    def name(self) -> str:
+        """The host name of the image in ``image://NAME``: its file name, or podman-REPOSITORY[-TAG]."""
+        if self.podman_image is None:
+            return Path(self.spec.rstrip("/")).name or "root"
+        repository, _, tag = self.podman_image.rpartition("/")[2].partition(":")
+        name = repository if tag in ("", "latest") else f"{repository}-{tag}"
+        return "podman-" + re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+
+    @property
     def root(self) -> Path:
         assert self.stage is not None
         return self.stage / "root"
 
-    @property
-    def kind(self) -> str:
-        return "directory" if self.source.is_dir() else "disk image"
-
     def attach(self) -> None:
-        if not self.source.exists():
-            raise ImageError(f"{self.source}: no such file or directory")
-        if not (self.source.is_dir() or self.source.is_file()):
-            raise ImageError(f"{self.source}: neither a root file system directory nor a disk image file")
-        if os.geteuid() != 0:
-            raise ImageError(f"{self.source}: auditing an image needs root (it is mounted read-only to be read)")
-        areas = None if self.source.is_dir() else self._areas()
-        self.stage = Path(tempfile.mkdtemp(prefix="hardening-audit-image-"))
+        mount_root, read_from = self._plan()
+        self.stage = _stage_outside(read_from, self.spec)
         try:
             self._start_holder()
             self._in_namespace("mount", "-t", "tmpfs", "-o", "mode=0700", "hardening-audit-image", str(self.stage))
             self._in_namespace("mkdir", str(self.root))
-            if areas is None:
-                self._in_namespace("mount", "--bind", "-o", "ro", str(self.source), str(self.root))
-            else:
-                self._mount_root_partition(areas)
+            mount_root()
             self._private_scratch()
         except BaseException:
             self.detach()
             raise
+
+    def _plan(self):
+        """Check the image and return how to mount its root; nothing is mounted yet."""
+        if os.geteuid() != 0:
+            raise ImageError(f"{self.spec}: auditing an image needs root (it is mounted read-only to be read)")
+        if self.podman_image is not None:
+            layers = self._podman_layers()
+            return (lambda: self._mount_layers(layers)), layers
+        if not self.source.exists():
+            raise ImageError(f"{self.spec}: no such file or directory")
+        if self.source.is_dir():
+            return (lambda: self._mount_read_only_tree(str(self.source))), [str(self.source)]
+        if not self.source.is_file():
+            raise ImageError(f"{self.spec}: neither a root file system directory nor a disk image file")
+        areas = self._areas()
+        return (lambda: self._mount_root_partition(areas)), [str(self.source)]
 
     def _areas(self) -> list[FileSystemArea]:
         with open(self.source, "rb") as image:
@@ -92,7 +119,21 @@ class AttachedImage:
             try:
                 return filesystem_areas(read)
             except DiskLayoutError as exc:
-                raise ImageError(f"{self.source}: {exc}") from None
+                raise ImageError(f"{self.spec}: {exc}") from None
+
+    def _podman_layers(self) -> list[str]:
+        if shutil.which("podman") is None:
+            raise ImageError(f"{self.spec}: podman is not installed")
+        result = subprocess.run(["podman", "image", "inspect", "--format", "{{json .GraphDriver}}", "--",
+                                 self.podman_image], stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        if result.returncode != 0:
+            detail = result.stderr.strip().splitlines()
+            reason = detail[-1].removeprefix("Error: ") if detail else f"exit status {result.returncode}"
+            raise ImageError(f"{self.spec}: podman image inspect: {reason}")
+        try:
+            return image_layers(result.stdout)
+        except PodmanLayoutError as exc:
+            raise ImageError(f"{self.spec}: {exc}") from None
 
     def _start_holder(self) -> None:
         own = os.readlink("/proc/self/ns/mnt")
@@ -105,14 +146,14 @@ class AttachedImage:
         while time.monotonic() < deadline:
             if self.holder.poll() is not None:
                 error = self.holder.stderr.read().decode(errors="replace").strip() if self.holder.stderr else ""
-                raise ImageError(f"{self.source}: cannot make a private mount namespace: {error}")
+                raise ImageError(f"{self.spec}: cannot make a private mount namespace: {error}")
             try:
                 if os.readlink(f"/proc/{self.holder.pid}/ns/mnt") != own:
                     return
             except OSError:
                 pass
             time.sleep(0.005)
-        raise ImageError(f"{self.source}: the mount namespace holder did not start")
+        raise ImageError(f"{self.spec}: the mount namespace holder did not start")
 
     def _in_namespace(self, *argv: str) -> subprocess.CompletedProcess:
         assert self.holder is not None
@@ -120,8 +161,35 @@ class AttachedImage:
                                 stdin=subprocess.DEVNULL, capture_output=True, text=True)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
-            raise ImageError(f"{self.source}: {' '.join(argv[:2])} failed: {detail[-1] if detail else result.returncode}")
+            raise ImageError(f"{self.spec}: {' '.join(argv[:2])} failed: {detail[-1] if detail else result.returncode}")
         return result
+
+    def _has_os_release(self) -> bool:
+        probe = subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
+                                "test", "-e", str(self.root / "etc/os-release"), "-o",
+                                "-e", str(self.root / "usr/lib/os-release")])
+        return probe.returncode == 0
+
+    def _require_os_release(self) -> None:
+        if not self._has_os_release():
+            raise ImageError(f"{self.spec}: not a root file system (no /etc/os-release)")
+
+    def _mount_read_only_tree(self, directory: str) -> None:
+        self._in_namespace("mount", "--bind", "-o", "ro", directory, str(self.root))
+        self._require_os_release()
+
+    def _mount_layers(self, layers: list[str]) -> None:
+        """Stack the layers read-only: with no upper directory an overlay mount cannot be written
+        to, and it needs two layers at least; one layer is a read-only bind mount."""
+        if len(layers) == 1:
+            self._mount_read_only_tree(layers[0])
+            return
+        options = "ro,lowerdir=" + ":".join(layers)
+        if len(options) > MOUNT_OPTIONS_MAX:
+            raise ImageError(f"{self.spec}: its {len(layers)} layers are more than one mount can stack; "
+                             "audit a squashed copy (podman build --squash-all)")
+        self._in_namespace("mount", "-t", "overlay", "-o", options, "hardening-audit-layers", str(self.root))
+        self._require_os_release()
 
     def _mount_root_partition(self, areas: list[FileSystemArea]) -> None:
         """Mount the first Linux file system of the image that holds /etc/os-release."""
@@ -130,15 +198,12 @@ class AttachedImage:
             if area.size is not None:
                 options.append(f"sizelimit={area.size}")
             self._in_namespace("mount", "-t", area.fstype, "-o", ",".join(options), str(self.source), str(self.root))
-            probe = subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
-                                    "test", "-e", str(self.root / "etc/os-release"), "-o",
-                                    "-e", str(self.root / "usr/lib/os-release")])
-            if probe.returncode == 0:
+            if self._has_os_release():
                 self.area = area
                 return
             self._in_namespace("umount", str(self.root))
         found = ", ".join(f"partition {a.partition}" if a.partition else "the whole image" for a in areas)
-        raise ImageError(f"{self.source}: no root file system (with /etc/os-release) in {found}")
+        raise ImageError(f"{self.spec}: no root file system (with /etc/os-release) in {found}")
 
     def _private_scratch(self) -> None:
         """In-memory /dev, /tmp and /run over the image's own, so commands that need them never write into it.
@@ -149,7 +214,7 @@ class AttachedImage:
             probe = subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
                                     "test", "-d", str(self.root / directory)])
             if probe.returncode != 0:
-                raise ImageError(f"{self.source}: the image has no /{directory} directory")
+                raise ImageError(f"{self.spec}: the image has no /{directory} directory")
         self._in_namespace("mount", "-t", "tmpfs", "-o", "mode=0755,nosuid,noexec", "image-dev", str(self.root / "dev"))
         for name, (major, minor) in DEVICE_NODES.items():
             node = str(self.root / "dev" / name)
@@ -166,23 +231,29 @@ class AttachedImage:
                 (str(self.holder.pid), str(self.root), *CHROOT_ENVIRONMENT, command))
 
     def detach(self) -> None:
-        """Unmount everything, end the namespace, remove the mount point; safe to call twice."""
+        """Unmount everything (releasing a loop device at once) and end the namespace; safe to call twice."""
         if self.holder is not None:
-            if self.holder.poll() is None and self.stage is not None:
-                subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
-                                "umount", "--recursive", str(self.stage)],
-                               stdin=subprocess.DEVNULL, capture_output=True)
+            if self.holder.poll() is None:
+                if self.stage is not None:
+                    subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
+                                    "umount", "--recursive", str(self.stage)],
+                                   stdin=subprocess.DEVNULL, capture_output=True)
                 self.holder.kill()
             self.holder.wait()
             if self.holder.stderr:
                 self.holder.stderr.close()
             self.holder = None
-        if self.stage is not None:
-            try:
-                self.stage.rmdir()
-            except OSError:
-                pass
-            self.stage = None
+        self.stage = None
+
+
+def _stage_outside(paths: list[str], spec: str) -> Path:
+    """The directory to cover with the staging tmpfs: one that none of the image's paths lie in."""
+    real = [Path(os.path.realpath(path)) for path in paths]
+    for candidate in map(Path, STAGE_CANDIDATES):
+        if candidate.is_dir() and not candidate.is_symlink() and \
+                not any(path == candidate or candidate in path.parents for path in real):
+            return candidate
+    raise ImageError(f"{spec}: no directory to stage it in ({', '.join(STAGE_CANDIDATES)} all hold it or are missing)")
 
 
 ATTACHED: dict[str, AttachedImage] = {}
@@ -192,12 +263,11 @@ def attach_images(sources: list[str]) -> list[str]:
     """Attach each image and return its testinfra host spec (``image://NAME``)."""
     specs = []
     for source in sources:
-        base = Path(source.rstrip("/")).name or "root"
-        name, number = base, 1
+        image = AttachedImage(source)
+        name, number = image.name, 1
         while name in ATTACHED:
             number += 1
-            name = f"{base}-{number}"
-        image = AttachedImage(source)
+            name = f"{image.name}-{number}"
         image.attach()
         ATTACHED[name] = image
         specs.append(f"image://{name}")

@@ -43,9 +43,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     f"({', '.join(SEVERITIES)}); lower findings are reported with exit 0")
     group.addoption("--waivers", default=None, metavar="FILE",
                     help="YAML waivers (control, hosts, justification, approver, expires) for accepted failures")
-    group.addoption("--image", action="append", default=[], metavar="PATH",
+    group.addoption("--image", action="append", default=[], metavar="PATH|podman:IMAGE",
                     help="audit an operating-system image offline, without booting it: a root file system "
-                    "directory or a raw disk image (repeatable; needs root, mounted read-only)")
+                    "directory, a raw disk image, or podman:IMAGE for an image in the local podman "
+                    "(repeatable; needs root, mounted read-only)")
     group.addoption("--insecure-host-keys", action="store_true",
                     help="paramiko:// hosts: accept host keys that known_hosts does not confirm")
 
