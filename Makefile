@@ -5,8 +5,9 @@ BIN := $(VENV)/bin
 REPORT_DIR ?= reports
 # Extra pytest arguments, e.g. make audit ARGS="--baseline=strict"
 ARGS ?=
-# chromium: the self-test that opens the compliance report in a headless browser.
-LAB_PACKAGES := systemd-container debootstrap iproute2 openssh-client debian-archive-keyring chromium
+# chromium: the self-test that opens the compliance report in a headless browser; fdisk (sfdisk) and
+# podman: the partitioned disk image and the podman images of the image-gate self-tests.
+LAB_PACKAGES := systemd-container debootstrap iproute2 openssh-client debian-archive-keyring chromium fdisk podman
 
 .PHONY: audit test unit lab-up lab-down lab-status bench venv system-deps lab-deps clean
 
