@@ -274,6 +274,11 @@ def attach_images(sources: list[str]) -> list[str]:
     return specs
 
 
+def detach_except(names: set[str]) -> None:
+    for name in [name for name in ATTACHED if name not in names]:
+        ATTACHED.pop(name).detach()
+
+
 def detach_images() -> None:
     while ATTACHED:
         _, image = ATTACHED.popitem()

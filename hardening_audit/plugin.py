@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from . import __version__, image, transport
+from .shard import Shard, ShardError, parse_shard, select_hosts
 from .baseline import BaselineError, load_baseline
 from .controls import SEVERITIES, SEVERITY_RANK, control_of
 from .facts import Facts, HostContext
@@ -26,6 +27,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASELINES_DIR = PROJECT_DIR / "baselines"
 
 facts_key = pytest.StashKey[Facts]()
+SHARD_KEY = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -47,6 +49,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="audit an operating-system image offline, without booting it: a root file system "
                     "directory, a raw disk image, or podman:IMAGE for an image in the local podman "
                     "(repeatable; needs root, mounted read-only)")
+    group.addoption("--shard", default=None, metavar="K/N",
+                    help="audit only the K-th of N slices of the hosts (hosts ordered by name): N runners "
+                    "with --shard 1/N .. N/N audit the fleet between them, each host once")
     group.addoption("--insecure-host-keys", action="store_true",
                     help="paramiko:// hosts: accept host keys that known_hosts does not confirm")
 
@@ -160,6 +165,8 @@ class AuditSession:
         if not self.run.results:
             return
         terminalreporter.section("hardening-audit summary")
+        if SHARD_KEY in self.config.stash:
+            terminalreporter.write_line(self.config.stash[SHARD_KEY])
         for line in summary_lines(self.run, self.report_dir):
             terminalreporter.write_line(line)
         for waiver in self.waivers:
@@ -188,7 +195,13 @@ def pytest_configure(config: pytest.Config) -> None:
     except BaselineError as exc:
         raise pytest.UsageError(str(exc)) from None
     transport.install(verify_host_keys=not config.getoption("insecure_host_keys"))
+    try:
+        shard = parse_shard(config.getoption("shard")) if config.getoption("shard") else None
+    except ShardError as exc:
+        raise pytest.UsageError(str(exc)) from None
     _attach_images(config)
+    if shard is not None:
+        _select_shard(config, shard)
     report_dir = Path(config.getoption("report_dir"))
     if not config.option.xmlpath:
         config.option.xmlpath = str(report_dir / "junit.xml")
@@ -217,6 +230,19 @@ def _attach_images(config: pytest.Config) -> None:
         raise pytest.UsageError(str(exc)) from None
     hosts = config.option.hosts
     config.option.hosts = ",".join([*([hosts] if hosts else []), *specs])
+
+
+def _select_shard(config: pytest.Config, shard: Shard) -> None:
+    """Only this shard's hosts stay (an image outside it is detached at once)."""
+    specs = [spec for spec in (config.option.hosts or "").split(",") if spec]
+    selected = select_hosts(specs, shard)
+    if not selected:
+        image.detach_images()
+        given = f"{len(set(specs))} host(s) given" if specs else "no --hosts or --image given"
+        raise pytest.UsageError(f"--shard {shard}: no host falls in this shard ({given})")
+    image.detach_except({spec.removeprefix("image://") for spec in selected if spec.startswith("image://")})
+    config.option.hosts = ",".join(selected)
+    config.stash[SHARD_KEY] = f"shard {shard}: {len(selected)} of {len(set(specs))} hosts"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
