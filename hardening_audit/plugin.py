@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from . import __version__, image, transport
+from .parallel import HostScheduling, is_worker
 from .shard import Shard, ShardError, parse_shard, select_hosts
 from .baseline import BaselineError, load_baseline
 from .controls import SEVERITIES, SEVERITY_RANK, control_of
@@ -111,7 +112,6 @@ class AuditSession:
         waiver = find(self.waivers, control.id, [ctx.spec, info.hostname, ctx.host.backend.get_hostname()],
                       self.today) if status == FAIL else None
         if waiver is not None:
-            waiver.matched.append(f"{ctx.spec} {control.id}")
             if waiver.expired(self.today):
                 message += f" (waiver expired on {waiver.expires}: {waiver.justification})"
             else:
@@ -123,7 +123,8 @@ class AuditSession:
         evidence = list(view.evidence) if view is not None else []
         report.audit = result_entry(control, ctx.spec, status, message, evidence)
         if waiver is not None:
-            report.audit["waiver"] = waiver.as_dict(self.today)
+            report.audit["waiver"] = waiver.terms(self.today)
+            report.audit_waiver = waiver.index
         report.audit_host = {"host": info.host, "hostname": info.hostname, "os": info.os}
         # junitxml writes the properties of the item from its teardown report.
         item.user_properties.extend(
@@ -138,12 +139,17 @@ class AuditSession:
             report.longrepr = f"{status}: {message}"
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Where results are gathered: in the one pytest process, or with xdist in the controller,
+        from the reports the workers send."""
         audit = getattr(report, "audit", None)
         if audit is not None:
             self.run.add(HostInfo(**report.audit_host), audit)
+            index = getattr(report, "audit_waiver", None)
+            if index is not None:
+                self.waivers[index].matched.append(f"{audit['host']} {audit['control']}")
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.run.results:
+        if not self.run.results or is_worker(session.config):
             return
         self.run.finished = _now()
         self.run.waivers = [w.as_dict(self.today) for w in self.waivers]
@@ -158,7 +164,7 @@ class AuditSession:
                 if r["status"] in (FAIL, ERROR) and SEVERITY_RANK.get(r["severity"], 99) <= limit]
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
-        if self.run.results and config.option.xmlpath:
+        if self.run.results and config.option.xmlpath and not is_worker(config):
             split_by_host(Path(config.option.xmlpath))
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
@@ -200,7 +206,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except ShardError as exc:
         raise pytest.UsageError(str(exc)) from None
     _attach_images(config)
-    if shard is not None:
+    if shard is not None and not is_worker(config):  # a worker gets the hosts the controller selected
         _select_shard(config, shard)
     report_dir = Path(config.getoption("report_dir"))
     if not config.option.xmlpath:
@@ -228,8 +234,9 @@ def _attach_images(config: pytest.Config) -> None:
     except image.ImageError as exc:
         image.detach_images()
         raise pytest.UsageError(str(exc)) from None
-    hosts = config.option.hosts
-    config.option.hosts = ",".join([*([hosts] if hosts else []), *specs])
+    hosts = [spec for spec in (config.option.hosts or "").split(",") if spec]
+    # An xdist worker's hosts already name the images the controller attached.
+    config.option.hosts = ",".join([*hosts, *(spec for spec in specs if spec not in hosts)])
 
 
 def _select_shard(config: pytest.Config, shard: Shard) -> None:
@@ -243,6 +250,12 @@ def _select_shard(config: pytest.Config, shard: Shard) -> None:
     image.detach_except({spec.removeprefix("image://") for spec in selected if spec.startswith("image://")})
     config.option.hosts = ",".join(selected)
     config.stash[SHARD_KEY] = f"shard {shard}: {len(selected)} of {len(set(specs))} hosts"
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """-n N: every control of a host on the same worker (see parallel.py)."""
+    return HostScheduling(config, log)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

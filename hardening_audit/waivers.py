@@ -45,10 +45,14 @@ class Waiver:
     def expired(self, today: dt.date) -> bool:
         return today > self.expires
 
-    def as_dict(self, today: dt.date) -> dict:
+    def terms(self, today: dt.date) -> dict:
+        """The waiver as a result it applies to records it."""
         return {"control": self.control, "hosts": self.hosts, "justification": self.justification,
-                "approver": self.approver, "expires": self.expires.isoformat(), "expired": self.expired(today),
-                "matched": list(self.matched)}
+                "approver": self.approver, "expires": self.expires.isoformat(), "expired": self.expired(today)}
+
+    def as_dict(self, today: dt.date) -> dict:
+        """The waiver with the results it matched, for the run's list of waivers."""
+        return {**self.terms(today), "matched": list(self.matched)}
 
 
 def _entry(path: Path, index: int, raw) -> Waiver:
