@@ -9,7 +9,7 @@ ARGS ?=
 # podman: the partitioned disk image and the podman images of the image-gate self-tests.
 LAB_PACKAGES := systemd-container debootstrap iproute2 openssh-client debian-archive-keyring chromium fdisk podman
 
-.PHONY: audit test unit lab-up lab-down lab-status bench venv system-deps lab-deps clean
+.PHONY: audit test unit lab-up lab-down lab-status bench bench-deps venv system-deps lab-deps clean
 
 venv: $(BIN)/.installed
 
@@ -55,9 +55,16 @@ lab-status: venv
 	$(BIN)/python -m tests.lab status
 
 # Benchmarks (bench/): measured figures with their peers, written to bench/results/.
-bench: venv lab-deps
+# openscap-utils: oscap-ssh, the peer of the fleet benchmark.
+BENCH_PACKAGES := openscap-utils
+
+bench: venv lab-deps bench-deps
 	$(BIN)/python -m bench.fs_scan
 	$(BIN)/python -m bench.report_load
+	$(BIN)/python -m bench.fleet
+
+bench-deps:
+	@$(MAKE) --no-print-directory lab-deps LAB_PACKAGES="$(BENCH_PACKAGES)"
 
 clean:
 	rm -rf $(VENV) $(REPORT_DIR)/*.html $(REPORT_DIR)/*.json $(REPORT_DIR)/*.xml

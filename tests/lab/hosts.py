@@ -20,6 +20,8 @@ class HostSpec:
     scenarios: tuple[str, ...]
     # False: only the prepared root is made (no network, not booted), for testinfra's chroot:// backend.
     boot: bool = True
+    # True: brought up only when named (python -m tests.lab up NAME, a benchmark), never by default.
+    on_request: bool = False
 
     def all_scenarios(self) -> list[Scenario]:
         return [load_scenario(name) for name in (*IMPLICIT_SCENARIOS, *self.scenarios)]
@@ -61,4 +63,7 @@ HOSTS: tuple[HostSpec, ...] = (
     # Offline images (tests/test_images.py): the hardened root as image builders leave it, and a weak one.
     HostSpec("img-hardened", (*HARDENED, "img/no-host-keys"), boot=False),
     HostSpec("img-weak", ("ssh/weak", "fs/weak", "krn/weak"), boot=False),
+
+    # The fleet benchmark (bench/fleet.py): hardened plus the peers it is measured against.
+    HostSpec("bench-peers", (*HARDENED, "bench/peers"), on_request=True),
 )

@@ -74,7 +74,7 @@ class Lab:
         if not re.fullmatch(r"[a-z][a-z0-9]{0,11}", prefix):
             raise LabError(f"lab prefix must be 1-12 lowercase letters/digits, starting with a letter: {prefix!r}")
         known = {spec.name: index for index, spec in enumerate(HOSTS)}
-        wanted = list(known) if hosts is None else list(dict.fromkeys(hosts))
+        wanted = [spec.name for spec in HOSTS if not spec.on_request] if hosts is None else list(dict.fromkeys(hosts))
         unknown = [name for name in wanted if name not in known]
         if unknown:
             raise LabError(f"unknown host(s) {', '.join(unknown)}; defined in tests/lab/hosts.py: {', '.join(known)}")
