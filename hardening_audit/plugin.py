@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from . import __version__, image, transport
+from .inventory import InventoryError, load_inventory
+from .inventory import select_hosts as select_inventory_hosts
 from .parallel import HostScheduling, is_worker
 from .shard import Shard, ShardError, parse_shard, select_hosts
 from .baseline import BaselineError, load_baseline
@@ -53,6 +55,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--shard", default=None, metavar="K/N",
                     help="audit only the K-th of N slices of the hosts (hosts ordered by name): N runners "
                     "with --shard 1/N .. N/N audit the fleet between them, each host once")
+    group.addoption("--inventory", default=None, metavar="FILE",
+                    help="audit the hosts of an Ansible inventory (INI or YAML: groups, ansible_host, "
+                    "ansible_port, ansible_user) over the suite's SSH transport")
+    group.addoption("--limit", default=None, metavar="PATTERN",
+                    help="the inventory's hosts to audit: an Ansible pattern (web*:&prod:!web3)")
     group.addoption("--insecure-host-keys", action="store_true",
                     help="paramiko:// hosts: accept host keys that known_hosts does not confirm")
 
@@ -205,8 +212,9 @@ def pytest_configure(config: pytest.Config) -> None:
         shard = parse_shard(config.getoption("shard")) if config.getoption("shard") else None
     except ShardError as exc:
         raise pytest.UsageError(str(exc)) from None
+    _add_inventory_hosts(config)
     _attach_images(config)
-    if shard is not None and not is_worker(config):  # a worker gets the hosts the controller selected
+    if shard is not None:
         _select_shard(config, shard)
     report_dir = Path(config.getoption("report_dir"))
     if not config.option.xmlpath:
@@ -223,6 +231,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(ReportHooks(session.run.document), "hardening-audit-report")
 
 
+def _add_hosts(config: pytest.Config, specs: list[str]) -> None:
+    """Add hosts after any --hosts. (xdist workers parse the command line again and make the same
+    list: their collections must be the controller's.)"""
+    hosts = [spec for spec in (config.option.hosts or "").split(",") if spec]
+    config.option.hosts = ",".join([*hosts, *(spec for spec in specs if spec not in hosts)])
+
+
+def _add_inventory_hosts(config: pytest.Config) -> None:
+    """--inventory FILE [--limit PATTERN]: the selected hosts become ``paramiko://NAME``."""
+    path, pattern = config.getoption("inventory"), config.getoption("limit")
+    if not path:
+        if pattern:
+            raise pytest.UsageError("--limit selects hosts of an --inventory: give the inventory file")
+        return
+    try:
+        selected = select_inventory_hosts(load_inventory(path), pattern)
+    except InventoryError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if not selected:
+        raise pytest.UsageError(f"{path}: no host matches --limit {pattern!r}" if pattern else f"{path}: no hosts")
+    for host in selected:
+        connection = {"hostname": host.address, "port": host.port, "user": host.user}
+        transport.INVENTORY_CONNECTIONS[host.name] = {k: v for k, v in connection.items() if v is not None}
+    _add_hosts(config, [f"paramiko://{host.name}" for host in selected])
+
+
 def _attach_images(config: pytest.Config) -> None:
     """--image targets become hosts ``image://NAME`` next to any --hosts."""
     sources = config.getoption("image")
@@ -234,9 +268,7 @@ def _attach_images(config: pytest.Config) -> None:
     except image.ImageError as exc:
         image.detach_images()
         raise pytest.UsageError(str(exc)) from None
-    hosts = [spec for spec in (config.option.hosts or "").split(",") if spec]
-    # An xdist worker's hosts already name the images the controller attached.
-    config.option.hosts = ",".join([*hosts, *(spec for spec in specs if spec not in hosts)])
+    _add_hosts(config, specs)
 
 
 def _select_shard(config: pytest.Config, shard: Shard) -> None:

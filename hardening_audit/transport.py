@@ -19,6 +19,9 @@ from testinfra.backend import BACKENDS
 from testinfra.backend.paramiko import ParamikoBackend
 
 DEFAULT_KNOWN_HOSTS = ("~/.ssh/known_hosts", "~/.ssh/known_hosts2")
+# Per host name: where to connect, from an inventory (ansible_host, ansible_port, ansible_user).
+# They come before ssh_config's values, as Ansible's do; the host's name stays its name in reports.
+INVENTORY_CONNECTIONS: dict[str, dict[str, object]] = {}
 DEFAULT_SSH_CONFIG = "~/.ssh/config"
 
 
@@ -45,7 +48,7 @@ class VerifiedParamikoBackend(ParamikoBackend):
 
     @functools.cached_property
     def client(self) -> paramiko.SSHClient:
-        options = self._ssh_config_options()
+        options = {**self._ssh_config_options(), **INVENTORY_CONNECTIONS.get(self.host.name, {})}
         hostname = options.get("hostname", self.host.name)
         port = int(self.host.port or options.get("port", 22))
         timeout = float(options.get("connecttimeout", self.timeout))
