@@ -11,18 +11,16 @@ from pathlib import Path
 import pytest
 
 from . import __version__, image, transport
-from .inventory import InventoryError, load_inventory
-from .inventory import select_hosts as select_inventory_hosts
-from .parallel import HostScheduling, is_worker
-from .shard import Shard, ShardError, parse_shard, select_hosts
 from .baseline import BaselineError, load_baseline
 from .controls import SEVERITIES, SEVERITY_RANK, control_of
 from .facts import Facts, HostContext
 from .outcomes import ERROR, FAIL, NOT_APPLICABLE, OFFLINE_RUNTIME_REASON, WAIVED, CheckError, NotApplicable
+from .parallel import HostScheduling, is_worker
 from .report.hooks import ReportHooks
 from .report.junit import split_by_host
 from .reporting import summary_lines
 from .results import HostInfo, RunResults
+from .targets import SHARD_SUMMARY, choose_hosts
 from .verdict import classify, result_entry
 from .waivers import Waiver, WaiverError, find, load_waivers
 
@@ -30,7 +28,6 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASELINES_DIR = PROJECT_DIR / "baselines"
 
 facts_key = pytest.StashKey[Facts]()
-SHARD_KEY = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -178,8 +175,8 @@ class AuditSession:
         if not self.run.results:
             return
         terminalreporter.section("hardening-audit summary")
-        if SHARD_KEY in self.config.stash:
-            terminalreporter.write_line(self.config.stash[SHARD_KEY])
+        if SHARD_SUMMARY in self.config.stash:
+            terminalreporter.write_line(self.config.stash[SHARD_SUMMARY])
         for line in summary_lines(self.run, self.report_dir):
             terminalreporter.write_line(line)
         for waiver in self.waivers:
@@ -208,14 +205,7 @@ def pytest_configure(config: pytest.Config) -> None:
     except BaselineError as exc:
         raise pytest.UsageError(str(exc)) from None
     transport.install(verify_host_keys=not config.getoption("insecure_host_keys"))
-    try:
-        shard = parse_shard(config.getoption("shard")) if config.getoption("shard") else None
-    except ShardError as exc:
-        raise pytest.UsageError(str(exc)) from None
-    _add_inventory_hosts(config)
-    _attach_images(config)
-    if shard is not None:
-        _select_shard(config, shard)
+    choose_hosts(config)
     report_dir = Path(config.getoption("report_dir"))
     if not config.option.xmlpath:
         config.option.xmlpath = str(report_dir / "junit.xml")
@@ -229,59 +219,6 @@ def pytest_configure(config: pytest.Config) -> None:
     session = AuditSession(config, baseline, waivers)
     config.pluginmanager.register(session, "hardening-audit-session")
     config.pluginmanager.register(ReportHooks(session.run.document), "hardening-audit-report")
-
-
-def _add_hosts(config: pytest.Config, specs: list[str]) -> None:
-    """Add hosts after any --hosts. (xdist workers parse the command line again and make the same
-    list: their collections must be the controller's.)"""
-    hosts = [spec for spec in (config.option.hosts or "").split(",") if spec]
-    config.option.hosts = ",".join([*hosts, *(spec for spec in specs if spec not in hosts)])
-
-
-def _add_inventory_hosts(config: pytest.Config) -> None:
-    """--inventory FILE [--limit PATTERN]: the selected hosts become ``paramiko://NAME``."""
-    path, pattern = config.getoption("inventory"), config.getoption("limit")
-    if not path:
-        if pattern:
-            raise pytest.UsageError("--limit selects hosts of an --inventory: give the inventory file")
-        return
-    try:
-        selected = select_inventory_hosts(load_inventory(path), pattern)
-    except InventoryError as exc:
-        raise pytest.UsageError(str(exc)) from None
-    if not selected:
-        raise pytest.UsageError(f"{path}: no host matches --limit {pattern!r}" if pattern else f"{path}: no hosts")
-    for host in selected:
-        connection = {"hostname": host.address, "port": host.port, "user": host.user}
-        transport.INVENTORY_CONNECTIONS[host.name] = {k: v for k, v in connection.items() if v is not None}
-    _add_hosts(config, [f"paramiko://{host.name}" for host in selected])
-
-
-def _attach_images(config: pytest.Config) -> None:
-    """--image targets become hosts ``image://NAME`` next to any --hosts."""
-    sources = config.getoption("image")
-    if not sources:
-        return
-    image.install()
-    try:
-        specs = image.attach_images(sources)
-    except image.ImageError as exc:
-        image.detach_images()
-        raise pytest.UsageError(str(exc)) from None
-    _add_hosts(config, specs)
-
-
-def _select_shard(config: pytest.Config, shard: Shard) -> None:
-    """Only this shard's hosts stay (an image outside it is detached at once)."""
-    specs = [spec for spec in (config.option.hosts or "").split(",") if spec]
-    selected = select_hosts(specs, shard)
-    if not selected:
-        image.detach_images()
-        given = f"{len(set(specs))} host(s) given" if specs else "no --hosts or --image given"
-        raise pytest.UsageError(f"--shard {shard}: no host falls in this shard ({given})")
-    image.detach_except({spec.removeprefix("image://") for spec in selected if spec.startswith("image://")})
-    config.option.hosts = ",".join(selected)
-    config.stash[SHARD_KEY] = f"shard {shard}: {len(selected)} of {len(set(specs))} hosts"
 
 
 @pytest.hookimpl(optionalhook=True)
