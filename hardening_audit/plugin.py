@@ -14,6 +14,7 @@ from . import __version__, image, transport
 from .baseline import BaselineError, load_baseline
 from .controls import SEVERITIES, SEVERITY_RANK, control_of
 from .facts import Facts, HostContext
+from .facts.plan import facts_to_gather
 from .outcomes import ERROR, FAIL, NOT_APPLICABLE, OFFLINE_RUNTIME_REASON, WAIVED, CheckError, NotApplicable
 from .parallel import HostScheduling, is_worker
 from .report.hooks import ReportHooks
@@ -72,6 +73,7 @@ class AuditSession:
         self.fail_on = config.getoption("fail_on")
         self.report_dir = Path(config.getoption("report_dir"))
         self.contexts: dict[str, HostContext] = {}
+        self.facts_to_gather: list[str] = []
         self.settings: dict[str, object] = {}
         self.run = RunResults(
             started=_now(), baseline=baseline.name,
@@ -81,7 +83,8 @@ class AuditSession:
     def context(self, host) -> HostContext:
         spec = host.backend.get_pytest_id()
         if spec not in self.contexts:
-            self.contexts[spec] = HostContext(host, spec)
+            ctx = self.contexts[spec] = HostContext(host, spec)
+            ctx.gather(self.facts_to_gather)
         return self.contexts[spec]
 
     def settings_for(self, ctx: HostContext):
@@ -101,6 +104,9 @@ class AuditSession:
         return HostInfo(ctx.spec, record.value.hostname, record.value.os)
 
     # pytest hooks, registered on this object
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.facts_to_gather = facts_to_gather({control_of(item).domain for item in session.items})
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):

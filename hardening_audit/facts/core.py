@@ -7,15 +7,23 @@ output with pure functions, and raises ``CheckError`` when it cannot read its
 evidence or ``NotApplicable`` when its subject is absent by design. Its value,
 or its exception, is cached for the host; a control that reads it gets the
 evidence of every command behind it.
+
+``HostContext.gather`` computes many facts in few round trips: it evaluates
+them all, and each one that needs a command not run yet stops there
+(``_Deferred``); the commands they wait for then run together in one remote
+command, and the facts are evaluated again, until none waits. A fact's code
+does not change: it runs its commands one after the other, as it reads them.
 """
 
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..outcomes import CheckError, HostUnreachable, NotApplicable
+from ..parsers.batch import BatchAnswer, batch_script, split_batch
 from ..redact import redact
 
 FACTS: dict[str, Callable[["HostContext"], Any]] = {}
@@ -23,6 +31,15 @@ FACTS: dict[str, Callable[["HostContext"], Any]] = {}
 # Shell exit statuses that mean the command itself is unusable on this host.
 COMMAND_NOT_FOUND = 127
 NOT_EXECUTABLE = 126
+
+
+# More rounds than any chain of commands a fact runs one after the other.
+MAX_GATHER_ROUNDS = 8
+
+
+class _Deferred(BaseException):
+    """While gathering: the command this fact needs next has not run yet. (Not an Exception, so
+    that no fact's own error handling can take it for a failure.)"""
 
 
 def fact(function: Callable[["HostContext"], Any]) -> Callable[["HostContext"], Any]:
@@ -65,6 +82,8 @@ class HostContext:
         self.offline = bool(getattr(host.backend, "offline", False))
         self.commands_run = 0
         self._facts: dict[tuple, FactRecord] = {}
+        self._answers: dict[str, BatchAnswer] = {}  # rendered command -> its answer from a batch
+        self._waiting: dict[str, None] | None = None  # while gathering: the commands facts wait for
         self._collecting: list[list[CommandRecord]] = []
         self._unreachable: HostUnreachable | None = None
 
@@ -77,14 +96,12 @@ class HostContext:
         if self._unreachable is not None:
             raise self._unreachable
         rendered = self.host.backend.quote(command, *args)
-        try:
-            result = self.host.run(command, *args)
-        except Exception as exc:  # every backend reports transport failures its own way
-            result = _remote_exit_255(exc)
-            if result is None:
-                self._unreachable = HostUnreachable(f"host unreachable: {_transport_reason(exc)}")
-                raise self._unreachable from None
-        self.commands_run += 1
+        result = self._answers.get(rendered)
+        if result is None:
+            if self._waiting is not None:
+                self._waiting[rendered] = None
+                raise _Deferred()
+            result = self._remote(command, *args)
         output = CommandOutput(rendered, result.rc, result.stdout, result.stderr)
         combined = result.stdout + (("\n" if result.stdout and result.stderr else "") + result.stderr)
         record = CommandRecord(rendered, result.rc, redact(combined.rstrip("\n")))
@@ -93,6 +110,50 @@ class HostContext:
         if result.rc not in ok:
             raise CheckError(_failure_reason(output))
         return output
+
+    def _remote(self, command: str, *args: str):
+        try:
+            result = self.host.run(command, *args)
+        except Exception as exc:  # every backend reports transport failures its own way
+            result = _remote_exit_255(exc)
+            if result is None:
+                self._unreachable = HostUnreachable(f"host unreachable: {_transport_reason(exc)}")
+                raise self._unreachable from None
+        self.commands_run += 1
+        return result
+
+    def gather(self, names: list[str]) -> None:
+        """Compute these facts (taking no arguments) with one remote command per round: see the
+        module's description. A fact still waiting after the last round is left to be computed
+        when a control asks for it."""
+        for _ in range(MAX_GATHER_ROUNDS):
+            self._waiting = {}
+            try:
+                for name in names:
+                    if (name,) not in self._facts:
+                        try:
+                            self.fact(name)
+                        except _Deferred:
+                            pass
+            finally:
+                waiting, self._waiting = list(self._waiting), None
+            if not waiting or not self._run_batch(waiting):
+                return
+
+    def _run_batch(self, rendered: list[str]) -> bool:
+        """Run these command lines in one remote command and keep their answers; False when the
+        batch could not run (the commands then run one by one, when asked for)."""
+        boundary = f"HA-BATCH-{secrets.token_hex(8)}"
+        try:
+            result = self._remote("sh -c %s sh %s", batch_script(rendered), boundary)
+        except HostUnreachable:
+            return False
+        try:
+            answers = split_batch(result.stdout, boundary, len(rendered))
+        except ValueError:
+            return False
+        self._answers.update(zip(rendered, answers))
+        return True
 
     def run_argv(self, argv: list[str], ok: tuple[int, ...] = (0,)) -> CommandOutput:
         """Run a command given as an argument vector; every word is quoted."""
@@ -124,6 +185,8 @@ class HostContext:
         self._collecting.append(evidence)
         try:
             value, error = provider(self, *args), None
+        except _Deferred:
+            raise  # computed again once its command has run
         except (CheckError, NotApplicable) as exc:
             value, error = None, exc
         except Exception as exc:  # a parser that chokes must not become a pass

@@ -1,5 +1,7 @@
 """The fact cache on a real (local) host: commands run once, evidence follows, errors never pass."""
 
+import re
+
 import pytest
 import testinfra
 
@@ -38,8 +40,23 @@ def test_facts():
     def unparsable(ctx):
         return int(ctx.run("echo forty-two").stdout)
 
+    @fact
+    def chained(ctx):
+        """Three commands, each built from the previous output: three rounds."""
+        first = ctx.run_argv(["echo", "one"]).stdout.strip()
+        second = ctx.run_argv(["echo", first, "two"]).stdout.strip()
+        return ctx.run_argv(["sh", "-c", 'echo "$1" three; echo warning >&2', "sh", second])
+
+    @fact
+    def swallowing(ctx):
+        """Its own error handling must not take a command that has not run yet for a failure."""
+        try:
+            return ctx.run_argv(["echo", "kept"]).stdout.strip()
+        except Exception:
+            return "swallowed"
+
     yield
-    for name in ("greeting", "shout", "broken_command", "failing", "absent", "unparsable"):
+    for name in ("greeting", "shout", "broken_command", "failing", "absent", "unparsable", "chained", "swallowing"):
         FACTS.pop(name)
 
 
@@ -87,3 +104,39 @@ def test_system_fact_on_this_machine(ctx):
     info = Facts(ctx).system
     assert info.hostname and info.os != "unknown"
     assert info.uid >= 0
+
+
+GATHERED = ["greeting", "shout", "broken_command", "failing", "absent", "unparsable", "chained", "swallowing"]
+
+
+def test_gather_computes_every_fact_in_one_remote_command_per_round(ctx):
+    ctx.gather(GATHERED)
+    assert ctx.commands_run == 3  # the longest chain (chained) has three commands
+    view = Facts(ctx)
+    assert view.shout == "HELLO WORLD" and view.swallowing == "kept"
+    result = view.chained
+    assert (result.stdout, result.stderr) == ("one two three\n", "warning\n")
+    last = list(view.evidence)[-1]
+    assert (last.command, last.exit_status, last.output) == (
+        "sh -c 'echo \"$1\" three; echo warning >&2' sh 'one two'", 0, "one two three\n\nwarning")
+    with pytest.raises(CheckError, match="command not found: no-such-command-hardening-audit"):
+        view.broken_command
+    with pytest.raises(CheckError, match="exited 3: oops"):
+        view.failing
+    with pytest.raises(CheckError, match="could not interpret unparsable"):
+        view.unparsable
+    with pytest.raises(NotApplicable, match="nothing to see"):
+        view.absent
+    assert ctx.commands_run == 3, "nothing runs again once gathered"
+
+
+def test_gathered_facts_equal_facts_computed_one_by_one(ctx):
+    gathered = HostContext(ctx.host, "local")
+    gathered.gather(GATHERED)
+    def seen(record):
+        # The shell names itself in "not found" ("/bin/sh: 1:" alone, "sh: 5:" in a batch).
+        evidence = [(r.command, r.exit_status, re.sub(r"^\S*sh: \d+: ", "", r.output)) for r in record.evidence]
+        return repr(record.value), repr(record.error), evidence
+
+    for name in GATHERED:
+        assert seen(ctx.fact(name)) == seen(gathered.fact(name)), name
