@@ -15,7 +15,7 @@ NO_JOB = "no backup job declared"
 
 
 def _jobs(baseline):
-    jobs = [Job.from_settings(job, baseline.backups) for job in baseline.backups.jobs]
+    jobs = Job.declared(baseline.backups)
     if not jobs:
         raise NotApplicable(NO_JOB)
     return jobs

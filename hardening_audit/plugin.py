@@ -14,7 +14,7 @@ from . import __version__, image, transport
 from .baseline import BaselineError, load_baseline
 from .controls import SEVERITIES, SEVERITY_RANK, control_of
 from .facts import Facts, HostContext
-from .facts.plan import facts_to_gather
+from .facts.plan import facts_to_gather, job_facts_to_gather
 from .outcomes import ERROR, FAIL, NOT_APPLICABLE, OFFLINE_RUNTIME_REASON, WAIVED, CheckError, NotApplicable
 from .parallel import HostScheduling, is_worker
 from .report.hooks import ReportHooks
@@ -73,6 +73,7 @@ class AuditSession:
         self.fail_on = config.getoption("fail_on")
         self.report_dir = Path(config.getoption("report_dir"))
         self.contexts: dict[str, HostContext] = {}
+        self.domains: set[str] = set()
         self.facts_to_gather: list[str] = []
         self.settings: dict[str, object] = {}
         self.run = RunResults(
@@ -85,6 +86,7 @@ class AuditSession:
         if spec not in self.contexts:
             ctx = self.contexts[spec] = HostContext(host, spec)
             ctx.gather(self.facts_to_gather)
+            ctx.gather(job_facts_to_gather(self.domains, self.settings_for(ctx)))
         return self.contexts[spec]
 
     def settings_for(self, ctx: HostContext):
@@ -106,7 +108,8 @@ class AuditSession:
     # pytest hooks, registered on this object
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        self.facts_to_gather = facts_to_gather({control_of(item).domain for item in session.items})
+        self.domains = {control_of(item).domain for item in session.items}
+        self.facts_to_gather = facts_to_gather(self.domains)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):

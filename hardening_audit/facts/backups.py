@@ -92,6 +92,11 @@ class Job:
             encrypted_destination=job.get("encrypted_destination", False),
         )
 
+    @classmethod
+    def declared(cls, backups: Any) -> list["Job"]:
+        """Every job the baseline's backups settings declare."""
+        return [cls.from_settings(job, backups) for job in backups.jobs or []]
+
     @property
     def unit(self) -> str | None:
         """The service that runs the job: declared, or the one its timer starts."""

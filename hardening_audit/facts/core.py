@@ -122,17 +122,18 @@ class HostContext:
         self.commands_run += 1
         return result
 
-    def gather(self, names: list[str]) -> None:
-        """Compute these facts (taking no arguments) with one remote command per round: see the
-        module's description. A fact still waiting after the last round is left to be computed
-        when a control asks for it."""
+    def gather(self, keys: list) -> None:
+        """Compute these facts (a name, or a tuple of name and arguments) with one remote command
+        per round: see the module's description. A fact still waiting after the last round is
+        left to be computed when a control asks for it."""
+        keys = [key if isinstance(key, tuple) else (key,) for key in keys]
         for _ in range(MAX_GATHER_ROUNDS):
             self._waiting = {}
             try:
-                for name in names:
-                    if (name,) not in self._facts:
+                for key in keys:
+                    if key not in self._facts:
                         try:
-                            self.fact(name)
+                            self.fact(*key)
                         except _Deferred:
                             pass
             finally:
@@ -145,7 +146,8 @@ class HostContext:
         batch could not run (the commands then run one by one, when asked for)."""
         boundary = f"HA-BATCH-{secrets.token_hex(8)}"
         try:
-            result = self._remote("sh -c %s sh %s", batch_script(rendered), boundary)
+            # All at once: a round's commands are independent (backup tools of several jobs, for one).
+            result = self._remote("sh -c %s sh %s", batch_script(rendered, concurrent=True), boundary)
         except HostUnreachable:
             return False
         try:

@@ -17,15 +17,18 @@ class BatchAnswer:
     stderr: str
 
 
-def batch_script(commands: list[str]) -> str:
-    """POSIX sh running each command line in turn (standard input empty, as a lone command has),
-    then printing, for each, a boundary line ``$1 INDEX STATUS``, its output, a boundary line
-    ``$1 stderr`` and its error output; last ``$1 end``. The caller passes a boundary no output
-    will contain."""
+def batch_script(commands: list[str], concurrent: bool = False) -> str:
+    """POSIX sh running the command lines (standard input empty, as a lone command has), one after
+    the other or all at once, then printing, for each, a boundary line ``$1 INDEX STATUS``, its
+    output, a boundary line ``$1 stderr`` and its error output; last ``$1 end``. The caller
+    passes a boundary no output will contain."""
     lines = ['d=$(mktemp -d) || exit %d' % NO_SCRATCH, "trap 'rm -rf \"$d\"' EXIT"]
     for index, command in enumerate(commands):
         # The newline before ")" ends a trailing comment the command line may have.
-        lines.append(f'( {command}\n) </dev/null >"$d/{index}.out" 2>"$d/{index}.err"; echo $? >"$d/{index}.rc"')
+        run = f'( {command}\n) </dev/null >"$d/{index}.out" 2>"$d/{index}.err"; echo $? >"$d/{index}.rc"'
+        lines.append(f"{{ {run}; }} &" if concurrent else run)
+    if concurrent:
+        lines.append("wait")
     lines.append(f'i=0; while [ "$i" -lt {len(commands)} ]; do '
                  'printf "%s %s %s\\n" "$1" "$i" "$(cat "$d/$i.rc")"; cat "$d/$i.out"; '
                  'printf "\\n%s stderr\\n" "$1"; cat "$d/$i.err"; printf "\\n"; i=$((i + 1)); done; '

@@ -3,6 +3,8 @@ exit status, output and error output, byte for byte."""
 
 from pathlib import Path
 
+import subprocess
+
 import pytest
 
 from hardening_audit.parsers.batch import BatchAnswer, batch_script, split_batch
@@ -38,3 +40,14 @@ def test_an_incomplete_batch_is_refused(cut):
 def test_a_batch_of_another_size_is_refused():
     with pytest.raises(ValueError, match="expected 8 answers, found 7"):
         split_batch((CAPTURED / "output.txt").read_text(), BOUNDARY, 8)
+
+
+def test_commands_run_at_once_answer_as_one_after_the_other():
+    commands = (CAPTURED / "commands.txt").read_text().splitlines() + ["sleep 0.2; echo slow", "echo fast"]
+    answers = []
+    for concurrent in (False, True):
+        script = batch_script(commands, concurrent=concurrent)
+        proc = subprocess.run(["sh", "-c", script, "sh", BOUNDARY], capture_output=True, text=True, check=True)
+        answers.append(split_batch(proc.stdout, BOUNDARY, len(commands)))
+    assert answers[0] == answers[1]
+    assert answers[1][-2:] == [BatchAnswer(0, "slow\n", ""), BatchAnswer(0, "fast\n", "")]
