@@ -106,7 +106,7 @@ def test_bak_04_integrity(facts, baseline):
     data it also reads back every stored pack). For borg, whose check writes to
     the repository, the newest archive is extracted in dry-run mode, which
     reads and authenticates every chunk it references."""
-    verify_data = baseline.backups.verify == "data"
+    verify_data = Job.integrity_reads_data(baseline.backups)
 
     def finding(job):
         passed, summary = facts.of("backup_integrity", job, verify_data)

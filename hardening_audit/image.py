@@ -155,19 +155,23 @@ class AttachedImage:
             time.sleep(0.005)
         raise ImageError(f"{self.spec}: the mount namespace holder did not start")
 
-    def _in_namespace(self, *argv: str) -> subprocess.CompletedProcess:
+    def _nsenter(self, *argv: str) -> subprocess.CompletedProcess:
+        """Run a command in the holder's mount namespace (outside the chroot)."""
         assert self.holder is not None
-        result = subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--", *argv],
-                                stdin=subprocess.DEVNULL, capture_output=True, text=True)
+        return subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--", *argv],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True)
+
+    def _in_namespace(self, *argv: str) -> subprocess.CompletedProcess:
+        """The same, failing with an ImageError that names the command."""
+        result = self._nsenter(*argv)
         if result.returncode != 0:
             detail = (result.stderr or result.stdout).strip().splitlines()
             raise ImageError(f"{self.spec}: {' '.join(argv[:2])} failed: {detail[-1] if detail else result.returncode}")
         return result
 
     def _has_os_release(self) -> bool:
-        probe = subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
-                                "test", "-e", str(self.root / "etc/os-release"), "-o",
-                                "-e", str(self.root / "usr/lib/os-release")])
+        probe = self._nsenter("test", "-e", str(self.root / "etc/os-release"), "-o",
+                              "-e", str(self.root / "usr/lib/os-release"))
         return probe.returncode == 0
 
     def _require_os_release(self) -> None:
@@ -211,9 +215,7 @@ class AttachedImage:
         /run holds only sshd's privilege separation directory, which ``sshd -T`` insists on.
         """
         for directory in ("dev", "tmp", "run"):
-            probe = subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
-                                    "test", "-d", str(self.root / directory)])
-            if probe.returncode != 0:
+            if self._nsenter("test", "-d", str(self.root / directory)).returncode != 0:
                 raise ImageError(f"{self.spec}: the image has no /{directory} directory")
         self._in_namespace("mount", "-t", "tmpfs", "-o", "mode=0755,nosuid,noexec", "image-dev", str(self.root / "dev"))
         for name, (major, minor) in DEVICE_NODES.items():
@@ -235,9 +237,7 @@ class AttachedImage:
         if self.holder is not None:
             if self.holder.poll() is None:
                 if self.stage is not None:
-                    subprocess.run(["nsenter", "--target", str(self.holder.pid), "--mount", "--",
-                                    "umount", "--recursive", str(self.stage)],
-                                   stdin=subprocess.DEVNULL, capture_output=True)
+                    self._nsenter("umount", "--recursive", str(self.stage))
                 self.holder.kill()
             self.holder.wait()
             if self.holder.stderr:
@@ -280,9 +280,7 @@ def detach_except(names: set[str]) -> None:
 
 
 def detach_images() -> None:
-    while ATTACHED:
-        _, image = ATTACHED.popitem()
-        image.detach()
+    detach_except(set())
 
 
 class ImageBackend(BaseBackend):

@@ -30,9 +30,13 @@ def choose_hosts(config: pytest.Config) -> None:
         _select_shard(config, shard)
 
 
+def _hosts(config: pytest.Config) -> list[str]:
+    return [spec for spec in (config.option.hosts or "").split(",") if spec]
+
+
 def _add_hosts(config: pytest.Config, specs: list[str]) -> None:
     """Add hosts after any --hosts, each once."""
-    hosts = [spec for spec in (config.option.hosts or "").split(",") if spec]
+    hosts = _hosts(config)
     config.option.hosts = ",".join([*hosts, *(spec for spec in specs if spec not in hosts)])
 
 
@@ -71,7 +75,7 @@ def _attach_images(config: pytest.Config) -> None:
 
 def _select_shard(config: pytest.Config, shard: Shard) -> None:
     """Only this shard's hosts stay (an image outside it is detached at once)."""
-    specs = [spec for spec in (config.option.hosts or "").split(",") if spec]
+    specs = _hosts(config)
     selected = select_hosts(specs, shard)
     if not selected:
         image.detach_images()

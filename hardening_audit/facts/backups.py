@@ -97,6 +97,11 @@ class Job:
         """Every job the baseline's backups settings declare."""
         return [cls.from_settings(job, backups) for job in backups.jobs or []]
 
+    @staticmethod
+    def integrity_reads_data(backups: Any) -> bool:
+        """backups.verify: data: the integrity check reads back every stored pack, not just the structure."""
+        return backups.verify == "data"
+
     @property
     def unit(self) -> str | None:
         """The service that runs the job: declared, or the one its timer starts."""

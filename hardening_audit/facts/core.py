@@ -38,8 +38,9 @@ MAX_GATHER_ROUNDS = 8
 
 
 class _Deferred(BaseException):
-    """While gathering: the command this fact needs next has not run yet. (Not an Exception, so
-    that no fact's own error handling can take it for a failure.)"""
+    """While gathering: the command this fact needs next has not run yet. Not an Exception, so
+    that neither a fact's own error handling nor the fact cache takes it for a failure: the fact
+    is left uncached and computed again once its command has run."""
 
 
 def fact(function: Callable[["HostContext"], Any]) -> Callable[["HostContext"], Any]:
@@ -187,8 +188,6 @@ class HostContext:
         self._collecting.append(evidence)
         try:
             value, error = provider(self, *args), None
-        except _Deferred:
-            raise  # computed again once its command has run
         except (CheckError, NotApplicable) as exc:
             value, error = None, exc
         except Exception as exc:  # a parser that chokes must not become a pass

@@ -33,7 +33,7 @@ def job_facts_to_gather(domains, settings) -> list[tuple]:
     """(fact, job[, argument]) of each job the host's baseline declares, when backups are selected."""
     if "backups" not in domains:
         return []
-    verify_data = settings.backups.verify == "data"
+    verify_data = Job.integrity_reads_data(settings.backups)
     return [key for job in Job.declared(settings.backups)
             for key in [*((name, job) for name in JOB_FACTS), ("backup_integrity", job, verify_data)]]
 
