@@ -34,6 +34,7 @@ from testinfra.backend.base import BaseBackend, CommandResult
 
 from .parsers.disk import DiskLayoutError, FileSystemArea, filesystem_areas
 from .parsers.podman import PodmanLayoutError, image_layers
+from .timeouts import TimedLocalRun
 
 READ_ONLY_MOUNT_OPTIONS = {"ext4": "ro,noload", "xfs": "ro,norecovery"}
 DEVICE_NODES = {"null": (1, 3), "zero": (1, 5), "full": (1, 7), "random": (1, 8), "urandom": (1, 9)}
@@ -283,7 +284,7 @@ def detach_images() -> None:
     detach_except(set())
 
 
-class ImageBackend(BaseBackend):
+class ImageBackend(TimedLocalRun, BaseBackend):
     """testinfra backend for ``image://NAME``: commands run chrooted into an attached image."""
 
     NAME = "image"

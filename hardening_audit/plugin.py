@@ -17,11 +17,13 @@ from .facts import Facts, HostContext
 from .facts.plan import facts_to_gather, job_facts_to_gather
 from .outcomes import ERROR, FAIL, NOT_APPLICABLE, OFFLINE_RUNTIME_REASON, WAIVED, CheckError, NotApplicable
 from .parallel import HostScheduling, is_worker
+from .progress import HostProgress
 from .report.hooks import ReportHooks
 from .report.junit import split_by_host
 from .reporting import summary_lines
 from .results import HostInfo, RunResults
 from .targets import SHARD_SUMMARY, choose_hosts
+from .timeouts import DEFAULT_COMMAND_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, parse_seconds
 from .verdict import classify, result_entry
 from .waivers import Waiver, WaiverError, find, load_waivers
 
@@ -58,6 +60,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     "ansible_port, ansible_user) over the suite's SSH transport")
     group.addoption("--limit", default=None, metavar="PATTERN",
                     help="the inventory's hosts to audit: an Ansible pattern (web*:&prod:!web3)")
+    group.addoption("--connect-timeout", default=str(DEFAULT_CONNECT_TIMEOUT), metavar="SECONDS",
+                    help="per host: give up connecting (TCP, SSH banner, login) after this long; the host's "
+                    f"controls report error (default: {DEFAULT_CONNECT_TIMEOUT:g})")
+    group.addoption("--command-timeout", default=str(DEFAULT_COMMAND_TIMEOUT), metavar="SECONDS",
+                    help="per host: give up on a remote command after this long; the host's remaining "
+                    f"controls report error (default: {DEFAULT_COMMAND_TIMEOUT:g})")
     group.addoption("--insecure-host-keys", action="store_true",
                     help="paramiko:// hosts: accept host keys that known_hosts does not confirm")
 
@@ -76,6 +84,7 @@ class AuditSession:
         self.domains: set[str] = set()
         self.facts_to_gather: list[str] = []
         self.settings: dict[str, object] = {}
+        self.progress = HostProgress()
         self.run = RunResults(
             started=_now(), baseline=baseline.name,
             baseline_checksum=baseline.checksum, tool_version=__version__, auditor=_auditor(),
@@ -110,6 +119,12 @@ class AuditSession:
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         self.domains = {control_of(item).domain for item in session.items}
         self.facts_to_gather = facts_to_gather(self.domains)
+        self.progress.expect(item.nodeid for item in session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids: list[str]) -> None:
+        """The xdist controller collects nothing itself: every worker reports the same items."""
+        self.progress.expect(ids)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -154,12 +169,22 @@ class AuditSession:
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Where results are gathered: in the one pytest process, or with xdist in the controller,
         from the reports the workers send."""
+        if not is_worker(self.config):
+            self._show_progress(self.progress.record(report))
         audit = getattr(report, "audit", None)
         if audit is not None:
             self.run.add(HostInfo(**report.audit_host), audit)
             index = getattr(report, "audit_waiver", None)
             if index is not None:
                 self.waivers[index].matched.append(f"{audit['host']} {audit['control']}")
+
+    def _show_progress(self, line: str | None) -> None:
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if line is not None and reporter is not None:
+            # On a line of its own, also after xdist's progress dots (which ensure_newline ignores).
+            if reporter._tw.width_of_current_line:
+                reporter._tw.line()
+            reporter.write_line(line)
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if not self.run.results or is_worker(session.config):
@@ -213,7 +238,12 @@ def pytest_configure(config: pytest.Config) -> None:
         baseline = load_baseline(config.getoption("baseline"), BASELINES_DIR)
     except BaselineError as exc:
         raise pytest.UsageError(str(exc)) from None
-    transport.install(verify_host_keys=not config.getoption("insecure_host_keys"))
+    try:
+        connect_timeout = parse_seconds("--connect-timeout", config.getoption("connect_timeout"))
+        command_timeout = parse_seconds("--command-timeout", config.getoption("command_timeout"))
+    except ValueError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    transport.install(not config.getoption("insecure_host_keys"), connect_timeout, command_timeout)
     choose_hosts(config)
     report_dir = Path(config.getoption("report_dir"))
     if not config.option.xmlpath:

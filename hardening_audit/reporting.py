@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from .outcomes import STATUSES
 from .report.rows import STATUS_LABELS
 from .results import RunResults, count_statuses, failed_by_severity, score
+
+
+def tally(counts: Mapping[str, int]) -> str:
+    """``pass 80  fail 3  n/a 20  waived 0  error 1``"""
+    return "  ".join(f"{STATUS_LABELS[s]} {counts.get(s, 0)}" for s in STATUSES)
 
 
 def summary_lines(run: RunResults, report_dir: Path) -> list[str]:
@@ -15,9 +21,8 @@ def summary_lines(run: RunResults, report_dir: Path) -> list[str]:
         results = run.for_host(spec)
         counts = count_statuses(results)
         host_score = score(counts)
-        tally = "  ".join(f"{STATUS_LABELS[s]} {counts[s]}" for s in STATUSES)
         shown_score = "-" if host_score is None else f"{host_score}%"
-        lines.append(f"{spec} ({info.hostname}, {info.os}): {tally}  score {shown_score}")
+        lines.append(f"{spec} ({info.hostname}, {info.os}): {tally(counts)}  score {shown_score}")
         for severity, ids in failed_by_severity(results):
             lines.append(f"    failed {severity}: {', '.join(ids)}")
         errors = sorted({r["message"] for r in results if r["status"] == "error"})

@@ -4,8 +4,10 @@ once, and the report's merge joins their results into one) and hosts from Ansibl
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -87,3 +89,54 @@ def test_a_bad_inventory_or_limit_is_refused_in_one_line(tmp_path):
         proc = subprocess.run([sys.executable, "-m", "pytest", *argv, f"--report-dir={tmp_path}"], cwd=REPO,
                               capture_output=True, text=True, timeout=120)
         assert proc.returncode == 4 and proc.stderr.strip() == f"ERROR: {message}"
+
+
+def _wait_until_no_process(lab, name: str, pattern: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while lab.exec(name, ["pgrep", "-f", pattern]).returncode == 0:
+        assert time.monotonic() < deadline, f"{pattern} still running on {name} after {seconds} s"
+        time.sleep(0.5)
+
+
+def test_a_hung_or_unreachable_host_costs_only_its_own_results_in_a_parallel_run(lab, tmp_path):
+    """backup-server hangs (every process frozen): connecting to it overruns --connect-timeout, and
+    hardened's backup tools, which read their repositories on it, overrun --command-timeout. A
+    closed port is refused at once. The other hosts are judged as usual, with a line each."""
+    hung, waiting, healthy = spec("backup-server"), spec("hardened"), [spec("fs-weak"), spec("ssh-weak")]
+    refused = "paramiko://log-server"  # given on a port nothing listens on; its ID leaves the port out
+    given = [hung, waiting, f"{refused}:2222", *healthy]
+    hosts = [hung, waiting, refused, *healthy]
+    try:
+        with lab.frozen("backup-server"):
+            proc, document, _ = run_audit(lab, tmp_path, ",".join(given),
+                                          "--sudo", "--numprocesses=2",
+                                          "--controls=SSH-01,FS-01,BAK-0*", "--connect-timeout=3",
+                                          "--command-timeout=6")
+    finally:
+        # The abandoned backup tools give up by themselves (their ssh has ConnectTimeout 10).
+        _wait_until_no_process(lab, "hardened", "restic|borg")
+    assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+    def messages(host: str) -> set[str]:
+        return {r["message"] for r in document["results"] if r["host"] == host and r["status"] == "error"}
+
+    assert set(verdicts(document, hung).values()) == {"error"}
+    (reason,) = messages(hung)
+    assert re.fullmatch(r"host unreachable: \S+ port 22 accepted the connection but did not complete the SSH "
+                        r"login within \d+ s \(--connect-timeout\)", reason), reason
+    assert set(verdicts(document, refused).values()) == {"error"}
+    assert messages(refused) == {"host unreachable: [Errno 111] Connection refused"}
+    # What hardened's first round of facts read before the hung one is judged; the rest is error.
+    assert messages(waiting) == {"host timed out: a command ran longer than 6 s (--command-timeout)"}
+    assert {"SSH-01": "pass", "FS-01": "pass"}.items() <= verdicts(document, waiting).items()
+    assert verdicts(document, waiting)["BAK-02"] == "error"
+    for host in healthy:
+        name = host.split("://")[1]
+        expected = {control: EXPECTED[name][control] for control in verdicts(document, host)}
+        assert verdicts(document, host) == expected, host
+
+    done = re.findall(r"^\[(\d+)/5 hosts\] (\S+) done in [\d.]+ s: pass \d+  fail \d+  n/a \d+  waived 0  "
+                      r"error (\d+)$", proc.stdout, re.M)
+    assert sorted(int(n) for n, _, _ in done) == [1, 2, 3, 4, 5]
+    assert {host: int(errors) for _, host, errors in done} == {
+        host: list(verdicts(document, host).values()).count("error") for host in hosts}

@@ -25,6 +25,7 @@ from typing import Any, Callable
 from ..outcomes import CheckError, HostUnreachable, NotApplicable
 from ..parsers.batch import BatchAnswer, batch_script, split_batch
 from ..redact import redact
+from ..timeouts import CommandTimeout
 
 FACTS: dict[str, Callable[["HostContext"], Any]] = {}
 
@@ -118,7 +119,8 @@ class HostContext:
         except Exception as exc:  # every backend reports transport failures its own way
             result = _remote_exit_255(exc)
             if result is None:
-                self._unreachable = HostUnreachable(f"host unreachable: {_transport_reason(exc)}")
+                state = "timed out" if isinstance(exc, CommandTimeout) else "unreachable"
+                self._unreachable = HostUnreachable(f"host {state}: {_transport_reason(exc)}")
                 raise self._unreachable from None
         self.commands_run += 1
         return result

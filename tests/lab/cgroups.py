@@ -9,10 +9,12 @@ systemd at the root of the cgroup tree, so all hosts would manage the same
 from __future__ import annotations
 
 from collections.abc import Callable
+import time
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 LAB_GROUP = "hardening-audit-lab"
+FREEZE_TIMEOUT = 10
 
 
 def hierarchies() -> list[Path]:
@@ -39,6 +41,23 @@ def joiner(groups: list[Path]) -> Callable[[], None]:
             (group / "cgroup.procs").write_text("0")
 
     return join
+
+
+def freeze(machine: str, frozen: bool) -> None:
+    """Stop, or resume, every process of a host at once, as on a hung machine: its kernel still
+    completes TCP handshakes on its listening sockets, but nothing answers (cgroup v2's freezer)."""
+    for hierarchy in hierarchies():
+        group = hierarchy / LAB_GROUP / machine
+        if (group / "cgroup.freeze").exists():
+            (group / "cgroup.freeze").write_text("1" if frozen else "0")
+            wanted = f"frozen {int(frozen)}"
+            deadline = time.monotonic() + FREEZE_TIMEOUT
+            while wanted not in (group / "cgroup.events").read_text().splitlines():
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{group}: not {'frozen' if frozen else 'thawed'} after {FREEZE_TIMEOUT} s")
+                time.sleep(0.05)
+            return
+    raise RuntimeError(f"no cgroup v2 freezer for {machine} (cgroup.freeze needs Linux 5.2 or later)")
 
 
 def remove(machine_prefix: str) -> None:

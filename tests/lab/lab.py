@@ -171,6 +171,16 @@ class Lab:
         ]
         return subprocess.run(command, **kwargs)
 
+    @contextlib.contextmanager
+    def frozen(self, name: str):
+        """The host hangs for the duration: every process stopped, thawed afterwards."""
+        machine = self._host(name).machine
+        cgroups.freeze(machine, True)
+        try:
+            yield
+        finally:
+            cgroups.freeze(machine, False)
+
     # ------------------------------------------------------------ up / down
 
     def up(self) -> None:
