@@ -8,6 +8,12 @@ other lab hosts for the fleet, then measures each run's wall time, the machine's
 (/proc/stat over the run: client and lab hosts share this machine's cores), the client's own
 CPU seconds and peak memory (its process tree, from wait4), and the remote commands our audit
 ran per host. Prints the ratios against the targets and writes bench/results/fleet.json.
+
+Our runs use the lab baseline, which declares the backup jobs of the lab hosts: their repositories
+are read and verified (restic and borg, on the host, against the lab's backup server). A second
+one-host run with the default baseline, which declares none, shows the cost of the rest of the
+catalog. Our runs keep Python's bytecode cache (PYTHONDONTWRITEBYTECODE is dropped), as an
+installed tool does; a collection run before the measurements fills it.
 """
 
 from __future__ import annotations
@@ -106,20 +112,32 @@ def debian12_content(cache: Path) -> Path:
     return content
 
 
-def audit_argv(lab, hosts: list[str], report_dir: Path, *extra: str) -> list[str]:
+def audit_argv(lab, hosts: list[str], report_dir: Path, *extra: str, baseline: str = str(LAB_BASELINE)) -> list[str]:
     return lab.ns_command([
         sys.executable, "-m", "pytest", f"--hosts={','.join('paramiko://' + h for h in hosts)}",
-        f"--ssh-config={lab.ssh_config}", "--sudo", f"--baseline={LAB_BASELINE}", f"--report-dir={report_dir}",
+        f"--ssh-config={lab.ssh_config}", "--sudo", f"--baseline={baseline}", f"--report-dir={report_dir}",
         "-p", "bench.command_count", *extra,
     ])
 
 
-def run_ours(lab, hosts: list[str], work: Path, repeat: int, *extra: str) -> tuple[Measure, dict, dict]:
+def ours_env(**extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": str(REPO), **extra}
+
+
+def fill_bytecode_cache(work: Path) -> None:
+    subprocess.run([sys.executable, "-m", "pytest", "--collect-only", f"--report-dir={work / 'collect'}"],
+                   cwd=REPO, env=ours_env(), capture_output=True, check=True)
+
+
+def run_ours(lab, hosts: list[str], work: Path, repeat: int, *extra: str,
+             baseline: str = str(LAB_BASELINE)) -> tuple[Measure, dict, dict]:
     runs, counts = [], {}
+    label = f"{len(hosts)}-{Path(baseline).stem}"
     for attempt in range(repeat):
-        commands_file = work / f"commands-{len(hosts)}-{attempt}.jsonl"
-        env = {**os.environ, "PYTHONPATH": str(REPO), "HA_BENCH_COMMANDS": str(commands_file)}
-        measure, output = measured(audit_argv(lab, hosts, work / f"report-{len(hosts)}", *extra), env)
+        commands_file = work / f"commands-{label}-{attempt}.jsonl"
+        env = ours_env(HA_BENCH_COMMANDS=str(commands_file))
+        measure, output = measured(audit_argv(lab, hosts, work / f"report-{label}", *extra, baseline=baseline), env)
         if measure.exit_status not in (0, 1):
             raise SystemExit(f"our audit failed (exit {measure.exit_status}):\n{output[-3000:]}")
         runs.append(measure)
@@ -127,7 +145,7 @@ def run_ours(lab, hosts: list[str], work: Path, repeat: int, *extra: str) -> tup
         for line in commands_file.read_text().splitlines():
             for spec, number in json.loads(line).items():
                 counts[spec] = counts.get(spec, 0) + number
-    document = json.loads((work / f"report-{len(hosts)}" / "results.json").read_text())
+    document = json.loads((work / f"report-{label}" / "results.json").read_text())
     return median_of(runs), counts, document
 
 
@@ -198,7 +216,9 @@ def main() -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="hardening-audit-bench-") as scratch:
             work = Path(scratch)
+            fill_bytecode_cache(work)
             one, one_counts, one_document = run_ours(lab, [PEER_HOST], work, options.repeat)
+            no_jobs, _, _ = run_ours(lab, [PEER_HOST], work, options.repeat, baseline="default")
             many, many_counts, many_document = run_ours(lab, fleet, work, max(1, options.repeat - 2),
                                                         f"--numprocesses={options.workers}")
             oscap, oscap_outcomes = run_oscap(lab, content, work, options.repeat)
@@ -214,6 +234,9 @@ def main() -> int:
         "vs_lynis_wall": lynis.wall_s / one.wall_s,
         "vs_oscap_machine_cpu": oscap.machine_cpu_s / one.machine_cpu_s,
         "vs_lynis_machine_cpu": lynis.machine_cpu_s / one.machine_cpu_s,
+        "no_backup_jobs_vs_oscap_wall": oscap.wall_s / no_jobs.wall_s,
+        "no_backup_jobs_vs_oscap_machine_cpu": oscap.machine_cpu_s / no_jobs.machine_cpu_s,
+        "no_backup_jobs_vs_lynis_wall": lynis.wall_s / no_jobs.wall_s,
         "fleet_vs_one_wall": many.wall_s / one.wall_s,
         "fleet_wall_per_cpu_share": many.wall_s / (many.machine_cpu_s / cores),
     }
@@ -226,6 +249,7 @@ def main() -> int:
         "parallel": f"-n {options.workers} (pytest-xdist, scheduled by host)",
         "fleet_results_per_host": _results_per_host(many_document),
         "ours_one_host": asdict(one),
+        "ours_one_host_no_backup_jobs": asdict(no_jobs),
         "ours_fleet": asdict(many),
         "oscap_ssh": {**asdict(oscap), "profile": PROFILE, "rules": oscap_rules, "outcomes": oscap_outcomes},
         "lynis": asdict(lynis),
@@ -242,6 +266,7 @@ def main() -> int:
 
     print(f"{cores} cores; median of {options.repeat} runs (fleet: {max(1, options.repeat - 2)})")
     print(row(f"ours, {result['controls']} controls, 1 host", one))
+    print(row("  same, no backup job declared", no_jobs))
     print(row(f"ours, {len(fleet)} hosts ({result['parallel']})", many))
     print(row(f"oscap-ssh anssi_bp28_high ({oscap_rules} rules)", oscap))
     print(f"    oscap outcomes: {', '.join(f'{k} {v}' for k, v in sorted(oscap_outcomes.items()))}")
@@ -260,6 +285,9 @@ def main() -> int:
     per_host = set(result["fleet_results_per_host"].values())
     print(f"fleet: {len(result['fleet_results_per_host'])} hosts, results per host {sorted(per_host)} "
           f"(the catalog has {result['controls']})")
+    print(f"without backup jobs (default baseline): wall {no_jobs.wall_s:.2f} s; oscap-ssh / ours: wall "
+          f"{oscap.wall_s / no_jobs.wall_s:.2f}, machine CPU {oscap.machine_cpu_s / no_jobs.machine_cpu_s:.2f}; "
+          f"lynis / ours: wall {lynis.wall_s / no_jobs.wall_s:.2f}")
     print(f"also: lynis machine CPU / ours {ratios['vs_lynis_machine_cpu']:.2f}; "
           f"{len(fleet)} hosts / 1 host wall {ratios['fleet_vs_one_wall']:.2f}")
     print(f"written: {RESULTS}")

@@ -24,6 +24,7 @@ from ..parsers.backups import (
     parse_cron_file,
     parse_restic_snapshots,
     parse_systemctl_show,
+    paths_covered,
     timer_expressions,
     timer_file_expressions,
 )
@@ -122,6 +123,15 @@ class Job:
         return repo if repo.startswith("/") else None
 
 
+# One borg listing for all of a job's paths: the first entry under each, then stop reading.
+FIRST_ENTRY_UNDER_EACH_PATH = (
+    'archive=$1; shift; borg list --short --bypass-lock "::$archive" "$@" | awk \''
+    'BEGIN { for (i = 1; i < ARGC; i++) { want[ARGV[i]]; left++ } ARGC = 1 } '
+    '{ for (p in want) if ($0 == p || index($0, p "/") == 1) { print; delete want[p]; if (--left == 0) exit } }'
+    '\' "$@"'
+)
+
+
 def run_tool(ctx: HostContext, job: Job, command: list[str], mode: str = "run", ok=(0,)):
     argv = ["sh", "-c", TOOL_WRAPPER, "sh", job.environment_file or "", job.password_file or "",
             job.repository, mode, *command]
@@ -144,9 +154,14 @@ def backup_snapshots(ctx: HostContext, job: Job) -> list[Snapshot]:
         out = run_tool(ctx, job, ["restic", "snapshots", "--json", *RESTIC_READ_ONLY])
         return parse_restic_snapshots(out.stdout)
     if job.tool == "borg":
-        out = run_tool(ctx, job, ["borg", "list", "--json", "--bypass-lock"])
-        return parse_borg_archives(out.stdout, ctx.value("host_clock")[1])
+        return parse_borg_archives(ctx.value("borg_repository", job), ctx.value("host_clock")[1])
     return _archive_files(ctx, job)
+
+
+@fact
+def borg_repository(ctx: HostContext, job: Job) -> str:
+    """``borg list --json`` of a borg job's repository: its archives and its encryption, in one read."""
+    return run_tool(ctx, job, ["borg", "list", "--json", "--bypass-lock"]).stdout
 
 
 def _archive_files(ctx: HostContext, job: Job) -> list[Snapshot]:
@@ -171,15 +186,11 @@ def backup_newest_paths(ctx: HostContext, job: Job) -> dict[str, bool]:
     if job.tool == "restic":
         return {p: any(p == q or p.startswith(q.rstrip("/") + "/") for q in newest.paths) for p in job.paths}
     if job.tool == "borg":
-        found = {}
-        for path in job.paths:
-            listing = run_tool(ctx, job, ["sh", "-c", 'borg list --short --bypass-lock "::$1" "$2" | head -n 1', "sh",
-                                          newest.id, path.lstrip("/")])
-            found[path] = bool(listing.stdout.strip())
-        return found
-    listing = ctx.run_argv(["sh", "-c", 'tar -tf "$1" | head -n 100000', "sh", newest.id])
-    members = {m.rstrip("/") for m in listing.stdout.splitlines()}
-    return {p: any(m == p.lstrip("/") or m.startswith(p.lstrip("/") + "/") for m in members) for p in job.paths}
+        listing = run_tool(ctx, job, ["sh", "-c", FIRST_ENTRY_UNDER_EACH_PATH, "sh", newest.id,
+                                      *(path.lstrip("/") for path in job.paths)])
+    else:
+        listing = ctx.run_argv(["sh", "-c", 'tar -tf "$1" | head -n 100000', "sh", newest.id])
+    return paths_covered(job.paths, listing.stdout.splitlines())
 
 
 @fact
@@ -240,7 +251,7 @@ def backup_encryption(ctx: HostContext, job: Job) -> str:
         ctx.value("backup_snapshots", job)  # proves the repository opens with the job's key
         return "restic (AES-256)"
     if job.tool == "borg":
-        return parse_borg_encryption(run_tool(ctx, job, ["borg", "info", "--json", "--bypass-lock"]).stdout)
+        return parse_borg_encryption(ctx.value("borg_repository", job))
     return "encrypted destination (declared)" if job.encrypted_destination else "none (plain archive files)"
 
 

@@ -50,8 +50,19 @@ def parse_borg_archives(text: str, utc_offset: dt.timedelta = dt.timedelta(0)) -
 
 
 def parse_borg_encryption(text: str) -> str:
-    """``borg info --json`` of a repository: its encryption mode (none, authenticated, repokey, keyfile...)."""
+    """``borg list --json`` (or ``borg info --json``) of a repository: its encryption mode (none,
+    authenticated, repokey, keyfile...)."""
     return json.loads(text)["encryption"]["mode"]
+
+
+def paths_covered(paths: tuple[str, ...], members: list[str]) -> dict[str, bool]:
+    """For each absolute path: is it, or anything under it, among an archive's members (relative paths)?"""
+    relative = {member.rstrip("/") for member in members}
+    found = {}
+    for path in paths:
+        wanted = path.strip("/")
+        found[path] = any(m == wanted or m.startswith(wanted + "/") for m in relative)
+    return found
 
 
 def parse_systemctl_show(text: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from hardening_audit.parsers.backups import (
     parse_systemctl_show,
     parse_timespan,
     parse_timestamp,
+    paths_covered,
     timer_expressions,
     timer_file_expressions,
 )
@@ -105,6 +106,17 @@ def test_borg_archives_and_encryption():
     assert archive.time - shifted.time == dt.timedelta(hours=1)
     assert parse_borg_encryption(backups("hardened/srv/borg-info-repo.json")) == "repokey"
     assert parse_borg_encryption(backups("bak-borg-weak/srv/borg-info-repo.json")) == "none"
+    # borg list --json, which the audit reads for both, reports the same mode as borg info --json.
+    assert parse_borg_encryption(backups("hardened/srv/borg-list.json")) == "repokey"
+    assert parse_borg_encryption(backups("bak-borg-weak/srv/borg-list.json")) == "none"
+
+
+def test_paths_covered_by_an_archive_listing():
+    members = backups("hardened/srv/borg-list-path.txt").splitlines()  # borg list --short of srv/data
+    assert paths_covered(("/srv/data", "/srv", "/srv/dat", "/etc/hostname"), members) == {
+        "/srv/data": True, "/srv": True, "/srv/dat": False, "/etc/hostname": False}
+    # tar -tf lists directories with a trailing slash.
+    assert paths_covered(("/etc/",), ["etc/", "etc/hostname"]) == {"/etc/": True}
 
 
 def test_systemctl_show_of_a_failed_service_and_a_weekly_timer():
