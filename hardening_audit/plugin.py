@@ -94,15 +94,11 @@ class AuditSession:
         spec = host.backend.get_pytest_id()
         if spec not in self.contexts:
             ctx = self.contexts[spec] = HostContext(host, spec)
-            ctx.gather(lambda: self._facts_wanted(ctx))
+            ctx.gather(self.facts_to_gather)
+            # The backup tools' commands wait on their repositories, often on another machine:
+            # in rounds of their own, a repository that hangs costs the backup controls only.
+            ctx.gather(job_facts_to_gather(self.domains, self.settings_for(ctx)))
         return self.contexts[spec]
-
-    def _facts_wanted(self, ctx: HostContext) -> list:
-        """The facts gathered up front; each declared backup job's join once the host's name, which
-        picks its baseline settings, is known."""
-        if not ctx.known("system"):
-            return self.facts_to_gather
-        return [*self.facts_to_gather, *job_facts_to_gather(self.domains, self.settings_for(ctx))]
 
     def settings_for(self, ctx: HostContext):
         """The host's baseline settings, merged once per host."""

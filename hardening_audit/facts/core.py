@@ -125,28 +125,20 @@ class HostContext:
         self.commands_run += 1
         return result
 
-    def known(self, name: str, *args: Any) -> bool:
-        """This fact has been computed (its value or its error is cached)."""
-        return (name, *args) in self._facts
-
-    def gather(self, wanted: Callable[[], list]) -> None:
-        """Compute the facts ``wanted()`` names (a name, or a tuple of name and arguments) with one
-        remote command per round: see the module's description. ``wanted`` is asked again each
-        round and again within a round, so facts whose arguments come from other facts join the
-        round in which those become known. A fact still waiting after the last round is left to be
-        computed when a control asks for it."""
+    def gather(self, keys: list) -> None:
+        """Compute these facts (a name, or a tuple of name and arguments) with one remote command
+        per round: see the module's description. A fact still waiting after the last round is
+        left to be computed when a control asks for it."""
+        keys = [key if isinstance(key, tuple) else (key,) for key in keys]
         for _ in range(MAX_GATHER_ROUNDS):
             self._waiting = {}
-            tried: set[tuple] = set()
             try:
-                while keys := [key for key in map(_as_key, wanted()) if key not in tried]:
-                    tried.update(keys)
-                    for key in keys:
-                        if key not in self._facts:
-                            try:
-                                self.fact(*key)
-                            except _Deferred:
-                                pass
+                for key in keys:
+                    if key not in self._facts:
+                        try:
+                            self.fact(*key)
+                        except _Deferred:
+                            pass
             finally:
                 waiting, self._waiting = list(self._waiting), None
             if not waiting or not self._run_batch(waiting):
@@ -231,10 +223,6 @@ class Facts:
         if record.error is not None:
             raise _fresh(record.error)
         return record.value
-
-
-def _as_key(name_or_key) -> tuple:
-    return name_or_key if isinstance(name_or_key, tuple) else (name_or_key,)
 
 
 def _fresh(error: Exception) -> Exception:

@@ -110,7 +110,7 @@ GATHERED = ["greeting", "shout", "broken_command", "failing", "absent", "unparsa
 
 
 def test_gather_computes_every_fact_in_one_remote_command_per_round(ctx):
-    ctx.gather(lambda: GATHERED)
+    ctx.gather(GATHERED)
     assert ctx.commands_run == 3  # the longest chain (chained) has three commands
     view = Facts(ctx)
     assert view.shout == "HELLO WORLD" and view.swallowing == "kept"
@@ -132,7 +132,7 @@ def test_gather_computes_every_fact_in_one_remote_command_per_round(ctx):
 
 def test_gathered_facts_equal_facts_computed_one_by_one(ctx):
     gathered = HostContext(ctx.host, "local")
-    gathered.gather(lambda: GATHERED)
+    gathered.gather(GATHERED)
     def seen(record):
         # The shell names itself in "not found" ("/bin/sh: 1:" alone, "sh: 5:" in a batch).
         evidence = [(r.command, r.exit_status, re.sub(r"^\S*sh: \d+: ", "", r.output)) for r in record.evidence]
