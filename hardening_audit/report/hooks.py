@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,9 +55,13 @@ class ReportHooks:
 DROPPED_COLUMNS = ("testId", "duration", "links")
 
 
+_DROPPED_CELL = re.compile("|".join(
+    [*(re.escape(f'col-{name}"') for name in DROPPED_COLUMNS),
+     *(re.escape(f'data-column-type="{name}"') for name in DROPPED_COLUMNS), "^<th>Links</th>$"]))
+
+
 def _dropped(cell: str) -> bool:
-    return any(f'col-{name}"' in cell or f'data-column-type="{name}"' in cell or cell == "<th>Links</th>"
-               for name in DROPPED_COLUMNS)
+    return _DROPPED_CELL.search(cell) is not None
 
 
 def add_viewport(path: str | None) -> None:
