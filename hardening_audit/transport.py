@@ -108,7 +108,8 @@ class VerifiedParamikoBackend(ParamikoBackend):
         except (TimeoutError, paramiko.SSHException) as exc:
             sock.close()
             # paramiko reports a banner that never came as whatever its login step then met.
-            if _timed_out(exc) or time.monotonic() - started >= timeout:
+            overran = time.monotonic() - started >= timeout and not isinstance(exc, HostKeyError)
+            if _timed_out(exc) or overran:
                 raise TimeoutError(f"{hostname} port {port} accepted the connection but did not complete "
                                    f"the SSH login within {timeout:g} s (--connect-timeout)") from None
             raise

@@ -8,8 +8,8 @@ systemd at the root of the cgroup tree, so all hosts would manage the same
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
