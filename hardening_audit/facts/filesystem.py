@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..parsers.filesystem import Mount, ScanResult, parse_findmnt, parse_scan
+from ..parsers.filesystem import NETWORK_FILESYSTEMS, PSEUDO_FILESYSTEMS, Mount, ScanResult, parse_findmnt, parse_scan
 from ..parsers.listing import FileStat
 from .core import HostContext, fact
 from .files import stat_paths
@@ -33,13 +33,22 @@ def account_file_stats(ctx: HostContext) -> list[FileStat]:
     return stat_paths(ctx, ACCOUNT_FILES)
 
 
+# A live scan walks from / and does not descend into kernel interfaces or network shares: it needs
+# no mount table first, so it runs with the first round of commands.
+NOT_LOCAL = sorted(PSEUDO_FILESYSTEMS | NETWORK_FILESYSTEMS)
+SKIP_NOT_LOCAL = ["(", *[word for fstype in NOT_LOCAL for word in ("-o", "-fstype", fstype)][1:], ")", "-prune", "-o"]
+
+
 @fact
 def filesystem_scan(ctx: HostContext) -> ScanResult:
     """World-writable, unowned and set-UID/GID files on every local filesystem (not /proc, /sys, NFS...)."""
+    if ctx.offline:
+        # An image is one file system: the scan stays on it (fstab's entries are not mounted).
+        out = ctx.run_argv(["find", "/", "-xdev", *SCAN], ok=(0, 1))
+    else:
+        out = ctx.run_argv(["find", "/", *SKIP_NOT_LOCAL, "(", *SCAN, ")"], ok=(0, 1))
+    # After the scan, not before: asking first would hold the scan back by a round.
     require_root(ctx)
-    # An image is one file system: the scan stays on it (fstab's entries are not mounted).
-    local = ["/"] if ctx.offline else sorted({m.target for m in ctx.value("mounts") if m.local})
-    out = ctx.run_argv(["find", *local, "-xdev", *SCAN], ok=(0, 1))
     return parse_scan(out.stdout)
 
 
