@@ -39,6 +39,11 @@ NOT_LOCAL = sorted(PSEUDO_FILESYSTEMS | NETWORK_FILESYSTEMS)
 SKIP_NOT_LOCAL = ["(", *[word for fstype in NOT_LOCAL for word in ("-o", "-fstype", fstype)][1:], ")", "-prune", "-o"]
 
 
+def live_scan(predicates: list[str]) -> list[str]:
+    """``find`` over every local filesystem of a running host, with these predicates."""
+    return ["find", "/", *SKIP_NOT_LOCAL, "(", *predicates, ")"]
+
+
 @fact
 def filesystem_scan(ctx: HostContext) -> ScanResult:
     """World-writable, unowned and set-UID/GID files on every local filesystem (not /proc, /sys, NFS...)."""
@@ -46,7 +51,7 @@ def filesystem_scan(ctx: HostContext) -> ScanResult:
         # An image is one file system: the scan stays on it (fstab's entries are not mounted).
         out = ctx.run_argv(["find", "/", "-xdev", *SCAN], ok=(0, 1))
     else:
-        out = ctx.run_argv(["find", "/", *SKIP_NOT_LOCAL, "(", *SCAN, ")"], ok=(0, 1))
+        out = ctx.run_argv(live_scan(SCAN), ok=(0, 1))
     # After the scan, not before: asking first would hold the scan back by a round.
     require_root(ctx)
     return parse_scan(out.stdout)
