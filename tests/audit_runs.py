@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from tests.expectations import EXPECTED
-from tests.lab.snapshot import snapshot
+from tests.lab.snapshot import diff, snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 LAB_BASELINE = Path(__file__).resolve().parent / "data" / "lab-baseline.yaml"
@@ -52,15 +52,39 @@ def spec(name: str) -> str:
 
 
 def full_audit_run(lab, tmp: Path):
-    """Every booted host, the whole catalog, with a snapshot of their disks around the audit."""
-    before = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
-    before_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
-    proc, document, _ = run_audit(lab, tmp, ",".join(spec(name) for name in EXPECTED), "--sudo")
-    after = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
-    after_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
-    for name in TMPFS_REPOSITORIES:
-        before[f"{name} tmpfs"], after[f"{name} tmpfs"] = before_tmpfs[name], after_tmpfs[name]
-    return proc, document, tmp / "report", before, after
+    """Every booted host, the whole catalog, with a snapshot of their disks around the audit.
+
+    A host's cron runs its scheduled jobs at fixed times of day (rkhunter's daily run at 06:25, an
+    archive job at 02:30): when one changed a host during the audit, the host's jobs are waited
+    for and the audit is run again, so that the snapshots show what the audit alone did."""
+    for attempt in (1, 2):
+        since = f"@{int(time.time())}"
+        before = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+        before_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
+        proc, document, _ = run_audit(lab, tmp, ",".join(spec(name) for name in EXPECTED), "--sudo")
+        after = {name: snapshot(lab.upper_dir(name)) for name in EXPECTED}
+        after_tmpfs = {name: tmpfs_listing(lab, name, path) for name, path in TMPFS_REPOSITORIES.items()}
+        for name in TMPFS_REPOSITORIES:
+            before[f"{name} tmpfs"], after[f"{name} tmpfs"] = before_tmpfs[name], after_tmpfs[name]
+        scheduled = [name for name in EXPECTED if diff(before[name], after[name]) and cron_jobs_since(lab, name, since)]
+        if not scheduled or attempt == 2:
+            return proc, document, tmp / "report", before, after
+        for name in scheduled:
+            wait_for_cron_jobs(lab, name)
+
+
+def cron_jobs_since(lab, name: str, since: str) -> list[str]:
+    """The commands cron started on a host since then (its CMD lines in the host's journal)."""
+    out = lab.exec(name, ["journalctl", "-q", "--no-pager", "-o", "cat", "SYSLOG_IDENTIFIER=CRON", "--since", since])
+    return [line for line in out.stdout.splitlines() if "CMD (" in line]
+
+
+def wait_for_cron_jobs(lab, name: str, seconds: float = 300) -> None:
+    """Until no job cron started is still running on the host."""
+    deadline = time.monotonic() + seconds
+    while lab.exec(name, ["sh", "-c", "pgrep -P \"$(pgrep -x cron | head -n 1)\""]).returncode == 0:
+        assert time.monotonic() < deadline, f"cron jobs still running on {name} after {seconds} s"
+        time.sleep(1)
 
 
 def tmpfs_listing(lab, name: str, path: str) -> str:
