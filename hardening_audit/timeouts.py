@@ -28,6 +28,11 @@ class Limits:
     connect = DEFAULT_CONNECT_TIMEOUT
     command = DEFAULT_COMMAND_TIMEOUT
 
+    @classmethod
+    def connect_seconds(cls, host_timeout) -> float:
+        """A host's own ``?timeout=`` when it gives one, else --connect-timeout."""
+        return cls.connect if host_timeout is None else float(host_timeout)
+
 
 class CommandTimeout(TimeoutError):
     def __init__(self, seconds: float):

@@ -55,7 +55,7 @@ class VerifiedParamikoBackend(ParamikoBackend):
 
     def __init__(self, hostspec: str, *args, timeout=None, **kwargs):
         # A host's own ?timeout= (then ssh_config's ConnectTimeout) wins over --connect-timeout.
-        seconds = Limits.connect if timeout is None else float(timeout)
+        seconds = Limits.connect_seconds(timeout)
         super().__init__(hostspec, *args, timeout=seconds, **kwargs)
         self.timeout = seconds
 
@@ -151,8 +151,7 @@ class TimedSshBackend(TimedLocalRun, SshBackend):
 
     def __init__(self, hostspec: str, *args, timeout=None, **kwargs):
         # OpenSSH's ConnectTimeout takes whole seconds.
-        seconds = Limits.connect if timeout is None else float(timeout)
-        super().__init__(hostspec, *args, timeout=max(1, round(seconds)), **kwargs)
+        super().__init__(hostspec, *args, timeout=max(1, round(Limits.connect_seconds(timeout))), **kwargs)
 
 
 class TimedLocalBackend(TimedLocalRun, LocalBackend):

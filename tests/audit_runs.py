@@ -79,12 +79,17 @@ def cron_jobs_since(lab, name: str, since: str) -> list[str]:
     return [line for line in out.stdout.splitlines() if "CMD (" in line]
 
 
-def wait_for_cron_jobs(lab, name: str, seconds: float = 300) -> None:
+def wait_for_cron_jobs(lab, name: str) -> None:
     """Until no job cron started is still running on the host."""
+    wait_until_none_runs(lab, name, ["sh", "-c", "pgrep -P \"$(pgrep -x cron | head -n 1)\""], "cron jobs", 300)
+
+
+def wait_until_none_runs(lab, name: str, pgrep: list[str], what: str, seconds: float) -> None:
+    """Until the host's processes that this pgrep command finds have all exited."""
     deadline = time.monotonic() + seconds
-    while lab.exec(name, ["sh", "-c", "pgrep -P \"$(pgrep -x cron | head -n 1)\""]).returncode == 0:
-        assert time.monotonic() < deadline, f"cron jobs still running on {name} after {seconds} s"
-        time.sleep(1)
+    while lab.exec(name, pgrep).returncode == 0:
+        assert time.monotonic() < deadline, f"{what} still running on {name} after {seconds} s"
+        time.sleep(0.5)
 
 
 def tmpfs_listing(lab, name: str, path: str) -> str:

@@ -7,11 +7,10 @@ import json
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
-from tests.audit_runs import REPO, run_audit, spec, verdicts
+from tests.audit_runs import REPO, run_audit, spec, verdicts, wait_until_none_runs
 from tests.expectations import EXPECTED
 
 CONTROLS = "--controls=SSH-01,FW-01,ACC-01"
@@ -91,13 +90,6 @@ def test_a_bad_inventory_or_limit_is_refused_in_one_line(tmp_path):
         assert proc.returncode == 4 and proc.stderr.strip() == f"ERROR: {message}"
 
 
-def _wait_until_no_process(lab, name: str, pattern: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while lab.exec(name, ["pgrep", "-f", pattern]).returncode == 0:
-        assert time.monotonic() < deadline, f"{pattern} still running on {name} after {seconds} s"
-        time.sleep(0.5)
-
-
 @pytest.mark.parametrize("transport", ["ssh", "paramiko"])
 def test_a_hung_or_unreachable_host_costs_only_its_own_results_in_a_parallel_run(lab, tmp_path, transport):
     """backup-server hangs (every process frozen): connecting to it overruns --connect-timeout, and
@@ -116,7 +108,7 @@ def test_a_hung_or_unreachable_host_costs_only_its_own_results_in_a_parallel_run
                                           "--command-timeout=6")
     finally:
         # The abandoned backup tools give up by themselves (their ssh has ConnectTimeout 10).
-        _wait_until_no_process(lab, "hardened", "restic|borg")
+        wait_until_none_runs(lab, "hardened", ["pgrep", "-f", "restic|borg"], "restic|borg", 60)
     assert proc.returncode == 1, proc.stdout[-3000:] + proc.stderr[-3000:]
 
     def messages(host: str) -> set[str]:
